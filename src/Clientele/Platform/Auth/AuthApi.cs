@@ -1,0 +1,281 @@
+using System.Security.Claims;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Clientele.Platform.Audit;
+using Clientele.Platform.Database;
+using Clientele.Platform.Errors;
+using Clientele.Platform.Http;
+using Clientele.Platform.Resources;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Configuration;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Clientele.Platform.Auth;
+
+/// <summary>Signup, login/logout, the current identity, and API key management.</summary>
+public static class AuthApi
+{
+    public sealed record SignupRequest(string? OrganizationName, string? Name, string? Email, string? Password);
+    public sealed record LoginRequest(string? Email, string? Password);
+    public sealed record ApiKeyRequest(string? Name, string[]? Scopes, DateTime? ExpiresAt);
+
+    private static readonly PasswordHasher<object> Hasher = new();
+    private static readonly string[] KnownScopes = ["read", "write", "admin"];
+
+    public static void Map(RouteGroupBuilder api)
+    {
+        api.MapPost("/signup", Signup).AllowAnonymous().WithTags("Auth").WithName("Signup")
+            .WithSummary("Create an organization with its owner and a first API key (shown once)")
+            .RequireRateLimiting("anonymous");
+        api.MapPost("/auth/login", Login).AllowAnonymous().WithTags("Auth").WithName("Login")
+            .WithSummary("Sign in with email and password; sets the console session cookie").RequireRateLimiting("anonymous");
+        api.MapPost("/auth/logout", Logout).WithTags("Auth").WithName("Logout");
+        api.MapGet("/me", Me).WithTags("Auth").WithName("Me").WithSummary("The organization, user and role behind the credential");
+
+        var keys = api.MapGroup("/api_keys").WithTags("API keys");
+        keys.MapGet("/", ListKeys).WithName("ListApiKeys");
+        keys.MapPost("/", CreateKey).WithName("CreateApiKey").WithSummary("Create an API key; the key is returned once");
+        keys.MapPost("/{id}/revoke", RevokeKey).WithName("RevokeApiKey");
+        keys.MapDelete("/{id}", RevokeKey).WithName("DeleteApiKey");
+    }
+
+    private static async Task<IResult> Signup(HttpContext ctx, AppDataSource app, IConfiguration config, DbModel model, ResourceRegistry registry, ResourceStore store)
+    {
+        if (!config.GetValue("Signup:Enabled", true)) throw ProblemException.Forbidden("Self-service signup is disabled on this server.");
+        var req = await JsonBody.ReadAsync<SignupRequest>(ctx);
+        var errors = new FieldErrors();
+        if (string.IsNullOrWhiteSpace(req.OrganizationName) || req.OrganizationName.Length > 255) errors.Add("organization_name", "is required (1 to 255 characters)");
+        if (string.IsNullOrWhiteSpace(req.Name) || req.Name.Length > 255) errors.Add("name", "is required (1 to 255 characters)");
+        if (!Validation.IsEmail(req.Email)) errors.Add("email", "must be a valid email address");
+        if (req.Password is null || req.Password.Length < 8 || req.Password.Length > 200) errors.Add("password", "must be 8 to 200 characters");
+        errors.ThrowIfAny();
+
+        var result = await CreateOrganizationAsync(app, model, registry, store, new TenantContext { ActorType = "user", IpAddress = ctx.Connection.RemoteIpAddress?.ToString() },
+            req.OrganizationName!.Trim(), req.Name!.Trim(), req.Email!.Trim(), req.Password!, ctx.RequestAborted);
+        return Results.Text(result.ToJsonString(), "application/json", statusCode: 201);
+    }
+
+    /// <summary>Creates an organization, its owner and an all-scopes API key (signup, CLI, demo).</summary>
+    public static async Task<JsonObject> CreateOrganizationAsync(AppDataSource app, DbModel model, ResourceRegistry registry, ResourceStore store, TenantContext tenant,
+        string organizationName, string ownerName, string email, string password, CancellationToken ct)
+    {
+        var orgId = Guid.CreateVersion7();
+        var userId = Guid.CreateVersion7();
+        tenant.OrganizationId = orgId;
+        tenant.UserId = userId;
+        tenant.Role = Roles.Owner;
+        await using var s = new TenantSessions(app, model).Open(tenant);
+        await using (var cmd = await s.CommandAsync("""
+            INSERT INTO organizations (id, name, email, company_name, created_by, updated_by) VALUES ($1, $2, $3, $2, $4, $4);
+            """, ct))
+        {
+            cmd.Parameters.Add(new NpgsqlParameter { Value = orgId });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = organizationName });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = email });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = userId });
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+        var parts = ownerName.Split(' ', 2, StringSplitOptions.RemoveEmptyEntries);
+        await using (var cmd = await s.CommandAsync("""
+            INSERT INTO users (id, organization_id, email, name, first_name, last_name, role, password_hash, created_by, updated_by)
+            VALUES ($1, $2, $3, $4, $5, $6, 'owner', $7, $1, $1)
+            """, ct))
+        {
+            cmd.Parameters.Add(new NpgsqlParameter { Value = userId });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = orgId });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = email });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = ownerName });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = parts.Length > 0 ? parts[0] : ownerName });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = parts.Length > 1 ? parts[1] : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Varchar });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = Hasher.HashPassword(userId, password) });
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+        var (keyJson, _) = await InsertKeyAsync(s, "Default key", KnownScopes, null, ct);
+        await AuditWriter.WriteAsync(s, "organizations", orgId, "create", new JsonObject { ["after"] = new JsonObject { ["name"] = organizationName } }, ct);
+        await AuditWriter.WriteAsync(s, "users", userId, "create", new JsonObject { ["after"] = new JsonObject { ["email"] = email, ["role"] = "owner" } }, ct);
+        var user = await store.GetAsync(s, registry.Find("users")!, userId, [], false, ct);
+        var org = await OrganizationJsonAsync(s, ct);
+        await s.CommitAsync(ct);
+        return new JsonObject { ["organization"] = org, ["user"] = JsonNode.Parse(user.Json), ["api_key"] = keyJson };
+    }
+
+    public static async Task<JsonObject> OrganizationJsonAsync(TenantSession s, CancellationToken ct)
+    {
+        await using var r = await s.ReadAsync("""
+            SELECT id, name, subdomain, plan, plan_status, email, company_name, max_users, max_agents, max_messages, max_storage, created_at, updated_at
+            FROM organizations WHERE id = $1
+            """, [new NpgsqlParameter { Value = s.OrganizationId }], ct);
+        if (!await r.ReadAsync(ct)) throw ProblemException.NotFound("The organization does not exist.");
+        var o = new JsonObject();
+        for (var i = 0; i < r.FieldCount; i++)
+            o[r.GetName(i)] = r.IsDBNull(i) ? null : JsonValue.Create(r.GetValue(i) is DateTime dt ? DateTime.SpecifyKind(dt, DateTimeKind.Utc) : r.GetValue(i));
+        return o;
+    }
+
+    private static async Task<IResult> Login(HttpContext ctx, AppDataSource app, TenantSessions sessions)
+    {
+        var req = await JsonBody.ReadAsync<LoginRequest>(ctx);
+        if (string.IsNullOrWhiteSpace(req.Email) || string.IsNullOrEmpty(req.Password))
+            throw ProblemException.Validation(new Dictionary<string, string[]> { ["email"] = ["is required"], ["password"] = ["is required"] });
+        Guid userId = default, orgId = default;
+        string? hash = null, role = null;
+        var active = false;
+        await using (var cmd = app.DataSource.CreateCommand("SELECT user_id, organization_id, password_hash, role, is_active FROM clientele_find_login($1)"))
+        {
+            cmd.Parameters.AddWithValue(req.Email.Trim());
+            await using var r = await cmd.ExecuteReaderAsync(ctx.RequestAborted);
+            if (await r.ReadAsync(ctx.RequestAborted))
+            {
+                userId = r.GetGuid(0); orgId = r.GetGuid(1); hash = r.IsDBNull(2) ? null : r.GetString(2); role = r.GetString(3); active = r.GetBoolean(4);
+            }
+        }
+        var ok = hash is not null && active && Hasher.VerifyHashedPassword(userId, hash, req.Password) != PasswordVerificationResult.Failed;
+        if (!ok) throw new ProblemException(401, "Unauthorized", "The email or password is wrong.");
+
+        var tenant = new TenantContext { OrganizationId = orgId, UserId = userId, Role = role!, ActorType = "user" };
+        AuthenticationSetup.Fill(tenant, ctx);
+        await using (var s = sessions.Open(tenant))
+        {
+            await using (var cmd = await s.CommandAsync("UPDATE users SET last_login_at = now(), last_active_at = now() WHERE id = $1", ctx.RequestAborted))
+            {
+                cmd.Parameters.AddWithValue(userId);
+                await cmd.ExecuteNonQueryAsync(ctx.RequestAborted);
+            }
+            await AuditWriter.WriteAsync(s, "users", userId, "login", null, ctx.RequestAborted);
+            await s.CommitAsync(ctx.RequestAborted);
+        }
+        var identity = new ClaimsIdentity([
+            new Claim(ClaimNames.User, userId.ToString()), new Claim(ClaimNames.Organization, orgId.ToString()),
+            new Claim(ClaimNames.Role, role!), new Claim(ClaimNames.Actor, "user")], CookieAuthenticationDefaults.AuthenticationScheme, ClaimNames.User, ClaimNames.Role);
+        await ctx.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
+        return Results.Json(new { user_id = userId, organization_id = orgId, role });
+    }
+
+    private static async Task<IResult> Logout(HttpContext ctx, TenantContext tenant, TenantSessions sessions)
+    {
+        await using (var s = sessions.Open(tenant))
+        {
+            await AuditWriter.WriteAsync(s, "users", tenant.UserId, "logout", null, ctx.RequestAborted);
+            await s.CommitAsync(ctx.RequestAborted);
+        }
+        await ctx.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+        return Results.NoContent();
+    }
+
+    private static async Task<IResult> Me(HttpContext ctx, TenantContext tenant, TenantSessions sessions)
+    {
+        await using var s = sessions.Open(tenant);
+        var org = await OrganizationJsonAsync(s, ctx.RequestAborted);
+        return Results.Text(new JsonObject
+        {
+            ["organization"] = org,
+            ["user_id"] = tenant.UserId?.ToString(),
+            ["api_key_id"] = tenant.ApiKeyId?.ToString(),
+            ["role"] = tenant.Role,
+            ["actor_type"] = tenant.ActorType,
+        }.ToJsonString(), "application/json");
+    }
+
+    private const string KeyColumns = "id, name, prefix, scopes, user_id, expires_at, last_used_at, revoked_at, created_at";
+
+    private static async Task<IResult> ListKeys(HttpContext ctx, TenantContext tenant, TenantSessions sessions)
+    {
+        RequireAdmin(tenant);
+        await using var s = sessions.Open(tenant);
+        var data = new JsonArray();
+        await using (var r = await s.ReadAsync($"SELECT {KeyColumns} FROM api_keys WHERE organization_id = $1 ORDER BY id DESC LIMIT 500",
+            [new NpgsqlParameter { Value = tenant.OrganizationId }], ctx.RequestAborted))
+        {
+            while (await r.ReadAsync(ctx.RequestAborted)) data.Add(KeyJson(r));
+        }
+        return Results.Text(new JsonObject { ["object"] = "list", ["data"] = data, ["has_more"] = false, ["next_cursor"] = null }.ToJsonString(), "application/json");
+    }
+
+    private static async Task<IResult> CreateKey(HttpContext ctx, TenantContext tenant, TenantSessions sessions)
+    {
+        RequireAdmin(tenant);
+        var req = await JsonBody.ReadAsync<ApiKeyRequest>(ctx);
+        var errors = new FieldErrors();
+        if (string.IsNullOrWhiteSpace(req.Name) || req.Name.Length > 100) errors.Add("name", "is required (1 to 100 characters)");
+        var scopes = req.Scopes ?? ["read", "write"];
+        if (scopes.Length == 0 || scopes.Any(x => !KnownScopes.Contains(x))) errors.Add("scopes", "must be a non-empty subset of read, write, admin");
+        if (req.ExpiresAt is { } exp && exp <= DateTime.UtcNow) errors.Add("expires_at", "must be in the future");
+        errors.ThrowIfAny();
+        await using var s = sessions.Open(tenant);
+        var (json, id) = await InsertKeyAsync(s, req.Name!.Trim(), scopes.Distinct().ToArray(), req.ExpiresAt, ctx.RequestAborted);
+        await AuditWriter.WriteAsync(s, "api_keys", id, "create", new JsonObject { ["after"] = new JsonObject { ["name"] = req.Name, ["scopes"] = new JsonArray(scopes.Select(x => (JsonNode)x!).ToArray()) } }, ctx.RequestAborted);
+        await s.CommitAsync(ctx.RequestAborted);
+        return Results.Text(json.ToJsonString(), "application/json", statusCode: 201);
+    }
+
+    private static async Task<(JsonObject Json, Guid Id)> InsertKeyAsync(TenantSession s, string name, string[] scopes, DateTime? expiresAt, CancellationToken ct)
+    {
+        var key = ApiKeyMaterial.NewKey();
+        var id = Guid.CreateVersion7();
+        await using var cmd = await s.CommandAsync($"""
+            INSERT INTO api_keys (id, organization_id, user_id, name, prefix, key_hash, scopes, expires_at, created_by, updated_by)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING {KeyColumns}
+            """, ct);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = id });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = s.OrganizationId });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)s.Tenant.UserId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = name });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = ApiKeyMaterial.DisplayPrefix(key) });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = ApiKeyMaterial.Hash(key) });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = scopes });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)expiresAt?.ToUniversalTime() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)s.Tenant.ActorId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        await r.ReadAsync(ct);
+        var json = KeyJson(r);
+        json["key"] = key;
+        return (json, id);
+    }
+
+    private static async Task<IResult> RevokeKey(string id, HttpContext ctx, TenantContext tenant, TenantSessions sessions, IMemoryCache cache)
+    {
+        RequireAdmin(tenant);
+        if (!Guid.TryParse(id, out var keyId)) throw ProblemException.NotFound($"No API key with id {id}.");
+        await using var s = sessions.Open(tenant);
+        JsonObject json;
+        await using (var cmd = await s.CommandAsync($"""
+            UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()), updated_by = $3 WHERE organization_id = $1 AND id = $2
+            RETURNING {KeyColumns}, key_hash
+            """, ctx.RequestAborted))
+        {
+            cmd.Parameters.AddWithValue(tenant.OrganizationId);
+            cmd.Parameters.AddWithValue(keyId);
+            cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)tenant.ActorId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
+            await using var r = await cmd.ExecuteReaderAsync(ctx.RequestAborted);
+            if (!await r.ReadAsync(ctx.RequestAborted)) throw ProblemException.NotFound($"No API key with id {id}.");
+            json = KeyJson(r);
+            cache.Remove(ApiKeyHandler.CacheKey(r.GetFieldValue<byte[]>(9)));
+        }
+        await AuditWriter.WriteAsync(s, "api_keys", keyId, "delete", new JsonObject { ["revoked"] = true }, ctx.RequestAborted);
+        await s.CommitAsync(ctx.RequestAborted);
+        return ctx.Request.Method == "DELETE" ? Results.NoContent() : Results.Text(json.ToJsonString(), "application/json");
+    }
+
+    private static JsonObject KeyJson(NpgsqlDataReader r)
+    {
+        DateTime? T(int i) => r.IsDBNull(i) ? null : DateTime.SpecifyKind(r.GetDateTime(i), DateTimeKind.Utc);
+        return new JsonObject
+        {
+            ["id"] = r.GetGuid(0), ["name"] = r.GetString(1), ["prefix"] = r.GetString(2),
+            ["scopes"] = new JsonArray(r.GetFieldValue<string[]>(3).Select(x => (JsonNode)x!).ToArray()),
+            ["user_id"] = r.IsDBNull(4) ? null : r.GetGuid(4), ["expires_at"] = T(5), ["last_used_at"] = T(6), ["revoked_at"] = T(7), ["created_at"] = T(8),
+        };
+    }
+
+    private static void RequireAdmin(TenantContext t)
+    {
+        if (!t.IsAdmin) throw ProblemException.Forbidden("Managing API keys needs the admin or owner role (or an API key with the admin scope).");
+    }
+}

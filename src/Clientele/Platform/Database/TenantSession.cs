@@ -1,0 +1,131 @@
+using System.Data;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace Clientele.Platform.Database;
+
+/// <summary>
+/// One unit of tenant work on the app role. Writes run in an explicit transaction whose first
+/// statement sets clientele.organization_id with set_config(..., true) (transaction-local, so
+/// pooled connections never leak a tenant). Single reads skip the explicit transaction: the
+/// set_config and the query travel as one batch, which PostgreSQL runs as one implicit
+/// transaction, in one round trip.
+/// </summary>
+public sealed class TenantSession : IAsyncDisposable
+{
+    private const string SetTenantSql = "SELECT set_config('clientele.organization_id', $1, true)";
+    private readonly NpgsqlDataSource _dataSource;
+    private NpgsqlConnection? _connection;
+    private NpgsqlTransaction? _transaction;
+    private ClienteleDb? _db;
+    private readonly Func<NpgsqlConnection, ClienteleDb> _dbFactory;
+
+    public TenantSession(NpgsqlDataSource dataSource, TenantContext tenant, Func<NpgsqlConnection, ClienteleDb> dbFactory)
+    {
+        _dataSource = dataSource;
+        Tenant = tenant;
+        _dbFactory = dbFactory;
+    }
+
+    public TenantContext Tenant { get; }
+    public Guid OrganizationId => Tenant.OrganizationId;
+    public NpgsqlTransaction? Transaction => _transaction;
+
+    private async Task<NpgsqlConnection> ConnectionAsync(CancellationToken ct)
+    {
+        if (!Tenant.IsSet) throw new InvalidOperationException("No tenant is set for this session.");
+        if (_connection is null)
+        {
+            _connection = _dataSource.CreateConnection();
+            await _connection.OpenAsync(ct);
+        }
+        return _connection;
+    }
+
+    /// <summary>Begins the explicit transaction (idempotent) and sets the tenant inside it.</summary>
+    public async Task<NpgsqlConnection> BeginAsync(CancellationToken ct = default)
+    {
+        var conn = await ConnectionAsync(ct);
+        if (_transaction is null)
+        {
+            _transaction = await conn.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
+            await using var cmd = new NpgsqlCommand(SetTenantSql, conn, _transaction);
+            cmd.Parameters.AddWithValue(OrganizationId.ToString());
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+        return conn;
+    }
+
+    public async Task CommitAsync(CancellationToken ct = default)
+    {
+        if (_transaction is null) return;
+        await _transaction.CommitAsync(ct);
+        await _transaction.DisposeAsync();
+        _transaction = null;
+    }
+
+    /// <summary>A command inside the explicit transaction.</summary>
+    public async Task<NpgsqlCommand> CommandAsync(string sql, CancellationToken ct = default)
+    {
+        var conn = await BeginAsync(ct);
+        return new NpgsqlCommand(sql, conn, _transaction);
+    }
+
+    /// <summary>
+    /// Runs one query and returns its reader. Inside an explicit transaction it is a plain
+    /// command; otherwise a batch of set_config + query (one round trip, one implicit transaction).
+    /// </summary>
+    public async Task<NpgsqlDataReader> ReadAsync(string sql, IReadOnlyList<NpgsqlParameter> parameters, CancellationToken ct = default)
+    {
+        if (_transaction is not null)
+        {
+            var cmd = new NpgsqlCommand(sql, _connection, _transaction);
+            foreach (var p in parameters) cmd.Parameters.Add(p);
+            return await cmd.ExecuteReaderAsync(ct);
+        }
+        var conn = await ConnectionAsync(ct);
+        var batch = new NpgsqlBatch(conn);
+        var set = new NpgsqlBatchCommand(SetTenantSql);
+        set.Parameters.Add(new NpgsqlParameter { Value = OrganizationId.ToString() });
+        batch.BatchCommands.Add(set);
+        var query = new NpgsqlBatchCommand(sql);
+        foreach (var p in parameters) query.Parameters.Add(p);
+        batch.BatchCommands.Add(query);
+        var reader = await batch.ExecuteReaderAsync(ct);
+        await reader.NextResultAsync(ct); // skip set_config's row
+        return reader;
+    }
+
+    /// <summary>The EF context on this session's connection and transaction (for typed domain code).</summary>
+    public async Task<ClienteleDb> DbAsync(CancellationToken ct = default)
+    {
+        var conn = await BeginAsync(ct);
+        if (_db is null)
+        {
+            _db = _dbFactory(conn);
+            await _db.Database.UseTransactionAsync(_transaction, ct);
+        }
+        return _db;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_db is not null) await _db.DisposeAsync();
+        if (_transaction is not null) await _transaction.DisposeAsync(); // rolls back if not committed
+        if (_connection is not null) await _connection.DisposeAsync();
+    }
+}
+
+/// <summary>Creates tenant sessions for the current request's tenant.</summary>
+public sealed class TenantSessions(AppDataSource app, DbModel model)
+{
+    public TenantSession Open(TenantContext tenant) =>
+        new(app.DataSource, tenant, conn => new ClienteleDb(model.OptionsFor(conn), tenant));
+}
+
+/// <summary>The app role's pooled data source (NOBYPASSRLS; every request).</summary>
+public sealed class AppDataSource(NpgsqlDataSource dataSource) : IAsyncDisposable
+{
+    public NpgsqlDataSource DataSource { get; } = dataSource;
+    public ValueTask DisposeAsync() => DataSource.DisposeAsync();
+}

@@ -1,0 +1,68 @@
+using Clientele.Platform.Resources;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Clientele.Platform.Errors;
+
+/// <summary>
+/// Turns every failure into problem+json: ProblemException as is, PostgreSQL verdicts on bad
+/// input via PostgresErrorMapper, oversized or malformed requests as 413 / 400, the rest 500
+/// (logged with the request id). Also gives bare 4xx status codes a problem body.
+/// </summary>
+public sealed class ErrorHandlingMiddleware(RequestDelegate next, ILogger<ErrorHandlingMiddleware> logger)
+{
+    public async Task InvokeAsync(HttpContext ctx)
+    {
+        try
+        {
+            await next(ctx);
+            if (ctx.Response.StatusCode >= 400 && !ctx.Response.HasStarted && ctx.Response.ContentLength is null && ctx.Response.ContentType is null)
+                await ProblemWriter.WriteAsync(ctx, ctx.Response.StatusCode, ProblemWriter.TitleFor(ctx.Response.StatusCode), DetailFor(ctx));
+        }
+        catch (Exception e)
+        {
+            await RenderAsync(ctx, e, logger);
+        }
+    }
+
+    /// <summary>Writes the problem+json answer for an exception (also used where a response is captured).</summary>
+    public static async Task RenderAsync(HttpContext ctx, Exception e, ILogger logger)
+    {
+        if (Find<ProblemException>(e) is { } p)
+        {
+            await ProblemWriter.WriteAsync(ctx, p.Status, p.Title, p.Detail, p.Errors);
+            return;
+        }
+        if (Find<PostgresException>(e) is { } pg && PostgresErrorMapper.Map(pg, ctx.RequestServices.GetService<ResourceRegistry>()?.Catalog) is { } mapped)
+        {
+            await ProblemWriter.WriteAsync(ctx, mapped.Status, mapped.Title, mapped.Detail, mapped.Errors);
+            return;
+        }
+        if (Find<BadHttpRequestException>(e) is { } bad)
+        {
+            var status = bad.StatusCode == 413 ? 413 : 400;
+            await ProblemWriter.WriteAsync(ctx, status, ProblemWriter.TitleFor(status),
+                status == 413 ? "The request body is larger than the server accepts." : bad.Message);
+            return;
+        }
+        if (e is OperationCanceledException && ctx.RequestAborted.IsCancellationRequested) return; // the client went away
+        logger.LogError(e, "Unhandled error for {Method} {Path} (request {RequestId})", ctx.Request.Method, ctx.Request.Path, ctx.TraceIdentifier);
+        await ProblemWriter.WriteAsync(ctx, 500, "Internal server error", $"An unexpected error occurred; quote request id {ctx.TraceIdentifier} when reporting it.");
+    }
+
+    private static string? DetailFor(HttpContext ctx) => ctx.Response.StatusCode switch
+    {
+        401 => "Send an API key as 'Authorization: Bearer clt_live_…' or sign in.",
+        404 => $"Nothing is at {ctx.Request.Path}.",
+        405 => $"{ctx.Request.Method} is not allowed on {ctx.Request.Path}.",
+        _ => null,
+    };
+
+    private static T? Find<T>(Exception? e) where T : Exception
+    {
+        for (var x = e; x is not null; x = x.InnerException) if (x is T t) return t;
+        return null;
+    }
+}

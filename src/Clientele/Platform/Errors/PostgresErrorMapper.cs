@@ -1,0 +1,44 @@
+using Clientele.Platform.Resources;
+using Npgsql;
+
+namespace Clientele.Platform.Errors;
+
+/// <summary>
+/// Maps the database's verdict on bad input to the API's: unique → 409, check / not-null /
+/// foreign key / bad value → 422 naming the field (constraint columns come from the catalog).
+/// Anything else is not the client's fault and stays an exception.
+/// </summary>
+public static class PostgresErrorMapper
+{
+    public static ProblemException? Map(PostgresException e, SchemaCatalog? catalog)
+    {
+        string[] Fields() => catalog?.ConstraintColumns(e.ConstraintName) is { Length: > 0 } cols ? cols
+            : e.ColumnName is { } c ? [c] : ["_"];
+        Dictionary<string, string[]> Each(string message) => Fields().ToDictionary(f => f, _ => new[] { message });
+
+        return e.SqlState switch
+        {
+            PostgresErrorCodes.UniqueViolation =>
+                ProblemException.Conflict($"A row with the same {string.Join(", ", Fields())} already exists.", Each("is already taken")),
+            PostgresErrorCodes.CheckViolation =>
+                ProblemException.Validation(Each($"violates the rule {e.ConstraintName}" + (CheckText(catalog, e) is { } t ? $": {t}" : ""))),
+            PostgresErrorCodes.NotNullViolation =>
+                ProblemException.Validation(new Dictionary<string, string[]> { [e.ColumnName ?? "_"] = ["is required"] }),
+            PostgresErrorCodes.ForeignKeyViolation =>
+                ProblemException.Validation(Each(e.MessageText.Contains("still referenced", StringComparison.Ordinal) || e.Detail?.Contains("still referenced", StringComparison.Ordinal) == true
+                    ? "is still referenced by other rows" : "refers to a row that does not exist")),
+            PostgresErrorCodes.StringDataRightTruncation or PostgresErrorCodes.NumericValueOutOfRange
+                or PostgresErrorCodes.InvalidTextRepresentation or PostgresErrorCodes.InvalidDatetimeFormat
+                or PostgresErrorCodes.DatetimeFieldOverflow or PostgresErrorCodes.InvalidParameterValue
+                or PostgresErrorCodes.InvalidBinaryRepresentation or PostgresErrorCodes.ExclusionViolation =>
+                ProblemException.Validation(new Dictionary<string, string[]> { [e.ColumnName ?? "_"] = [e.MessageText] }),
+            PostgresErrorCodes.InsufficientPrivilege => ProblemException.Forbidden(e.MessageText),
+            PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.LockNotAvailable =>
+                ProblemException.Conflict("The row was changed concurrently; retry the request."),
+            PostgresErrorCodes.RaiseException => ProblemException.Validation(new Dictionary<string, string[]> { ["_"] = [e.MessageText] }),
+            _ => null,
+        };
+    }
+
+    private static string? CheckText(SchemaCatalog? catalog, PostgresException e) => null;
+}

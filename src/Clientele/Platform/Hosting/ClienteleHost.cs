@@ -1,0 +1,95 @@
+using Clientele.Platform.Auth;
+using Clientele.Platform.Database;
+using Clientele.Platform.Errors;
+using Clientele.Platform.Idempotency;
+using Clientele.Platform.OpenApi;
+using Clientele.Platform.Resources;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Clientele.Platform.Hosting;
+
+/// <summary>Builds the one host: database, services of every module, middleware, endpoints.</summary>
+public static class ClienteleHost
+{
+    public const long MaxBodyBytes = 1024 * 1024;
+
+    public static async Task<WebApplication> BuildAsync(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        configure?.Invoke(builder);
+        builder.Logging.ClearProviders();
+        if (builder.Configuration.GetValue("Logging:Json", true))
+            builder.Logging.AddJsonConsole(o => { o.IncludeScopes = true; o.UseUtcTimestamp = true; });
+        else
+            builder.Logging.AddSimpleConsole(o => { o.IncludeScopes = true; o.SingleLine = true; });
+
+        using var bootLoggers = LoggerFactory.Create(l => l.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
+        var db = await DatabaseBootstrap.PrepareAsync(builder.Configuration, bootLoggers, migrate: true);
+        var appDataSource = new NpgsqlDataSourceBuilder(db.Settings.AppConnectionString).Build();
+        var catalog = await SchemaCatalog.LoadAsync(appDataSource);
+
+        var s = builder.Services;
+        s.AddSingleton(db);
+        s.AddSingleton(db.Settings);
+        s.AddSingleton(new AppDataSource(appDataSource));
+        s.AddSingleton(catalog);
+        s.AddSingleton<DbModel>();
+        var resourceOptions = new ResourceOptions();
+        foreach (var m in IModule.All) m.ConfigureResources(resourceOptions);
+        s.AddSingleton(resourceOptions);
+        s.AddSingleton<ResourceRegistry>();
+        s.AddSingleton<BodyBinder>();
+        s.AddSingleton<ResourceStore>();
+        s.AddSingleton<TenantSessions>();
+        s.AddScoped<TenantContext>();
+        s.AddDataProtection().SetApplicationName("Clientele")
+            .AddKeyManagementOptions(o => o.XmlRepository = new PostgresXmlRepository(appDataSource));
+        s.AddClienteleAuthentication();
+        s.AddClienteleRateLimits(builder.Configuration);
+        s.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
+        s.AddClienteleOpenApi();
+        s.AddHostedService<IdempotencyPurgeJob>();
+        s.Configure<KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = MaxBodyBytes);
+
+        var app = builder.Build();
+        app.Lifetime.ApplicationStopped.Register(() =>
+        {
+            appDataSource.Dispose();
+            db.Local?.StopAsync().GetAwaiter().GetResult();
+        });
+
+        app.Use(async (ctx, next) =>
+        {
+            ctx.Response.Headers["X-Request-Id"] = ctx.TraceIdentifier;
+            await next(ctx);
+        });
+        app.UseMiddleware<ErrorHandlingMiddleware>();
+        app.UseStatusCodePages(); // bodies for bare status codes outside /api are rendered by the error middleware
+        app.UseAuthentication();
+        app.Use(async (ctx, next) =>
+        {
+            AuthenticationSetup.Fill(ctx.RequestServices.GetRequiredService<TenantContext>(), ctx);
+            await next(ctx);
+        });
+        app.UseRateLimiter();
+        app.UseAuthorization();
+        app.UseMiddleware<IdempotencyMiddleware>();
+
+        app.MapClienteleOpenApi();
+        DatabaseReadyCheck.Map(app);
+        app.MapGet("/", () => Results.Redirect("/docs")).ExcludeFromDescription();
+
+        var api = app.MapGroup("/api/v1").RequireAuthorization();
+        foreach (var m in IModule.All) m.MapEndpoints(api);
+        ResourceApi.Map(api);
+        return app;
+    }
+}

@@ -1,0 +1,50 @@
+using System.Text.Json;
+using Clientele.Platform.Errors;
+using Microsoft.AspNetCore.Http;
+
+namespace Clientele.Platform.Http;
+
+/// <summary>Reads request bodies: snake_case JSON, unknown fields refused, size limited by Kestrel.</summary>
+public static class JsonBody
+{
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
+    };
+
+    public static async Task<byte[]> ReadBytesAsync(HttpContext ctx)
+    {
+        using var ms = new MemoryStream();
+        await ctx.Request.Body.CopyToAsync(ms, ctx.RequestAborted);
+        return ms.ToArray();
+    }
+
+    public static async Task<T> ReadAsync<T>(HttpContext ctx)
+    {
+        var bytes = await ReadBytesAsync(ctx);
+        if (bytes.Length == 0) throw ProblemException.BadRequest("The request body is empty; send a JSON object.");
+        try
+        {
+            return JsonSerializer.Deserialize<T>(bytes, Options) ?? throw ProblemException.BadRequest("The request body must be a JSON object.");
+        }
+        catch (JsonException e) when (e.Message.Contains("could not be mapped", StringComparison.Ordinal))
+        {
+            var field = e.Message.Split('\'') is { Length: > 2 } parts ? parts[1] : "_";
+            throw ProblemException.Validation(field, "is not a known field");
+        }
+        catch (JsonException e)
+        {
+            var field = e.Path?.TrimStart('$', '.') is { Length: > 0 } p ? p : null;
+            if (field is not null) throw ProblemException.Validation(field, "has the wrong type");
+            throw ProblemException.BadRequest($"The request body is not valid JSON: {e.Message}");
+        }
+    }
+}
+
+public static class Validation
+{
+    public static bool IsEmail(string? s) =>
+        s is { Length: > 2 and <= 255 } && s.IndexOf('@', StringComparison.Ordinal) is > 0 and var at && at < s.Length - 1 && !s.Contains(' ', StringComparison.Ordinal)
+        && s.IndexOf('.', at) > at + 1;
+}

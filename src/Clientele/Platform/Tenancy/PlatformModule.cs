@@ -1,0 +1,20 @@
+using Clientele.Platform.Auth;
+using Clientele.Platform.Hosting;
+using Clientele.Platform.Resources;
+using Microsoft.AspNetCore.Routing;
+
+namespace Clientele.Platform.Tenancy;
+
+/// <summary>Identity and audit tables as resources, and the auth endpoints.</summary>
+public sealed class PlatformModule : IModule
+{
+    public void ConfigureResources(ResourceOptions r)
+    {
+        r.Hide("api_keys"); // managed by /api/v1/api_keys (keys are shown once, hashes never)
+        r.Table("users").Secret("password_hash").ReadOnlyColumn("password_hash", "last_login_at").WritesNeedAdmin()
+            .Describe("People of the organization (seed 002 users + seed 000 employees). Roles: owner, admin, member, viewer.");
+        r.Table("audit_logs").ReadOnly().Describe("Immutable record of every create, update, delete, login and logout.");
+    }
+
+    public void MapEndpoints(RouteGroupBuilder api) => AuthApi.Map(api);
+}
