@@ -86,7 +86,10 @@ public static class ClienteleCli
     {
         await using var app = await ClienteleHost.BuildAsync([], b => b.Configuration["Logging:Json"] = "false");
         try { return await work(app.Services); }
-        finally { await app.Services.GetRequiredService<DatabaseBootstrap.Result>().Local?.StopAsync()!; }
+        finally
+        {
+            if (app.Services.GetRequiredService<DatabaseBootstrap.Result>().Local is { } local) await local.StopAsync();
+        }
     }
 
     private static async Task<int> ServeAsync(string[] args)

@@ -9,7 +9,11 @@ public static class ProblemWriter
     public static async Task WriteAsync(HttpContext ctx, int status, string title, string? detail, IDictionary<string, string[]>? errors = null)
     {
         if (ctx.Response.HasStarted) return;
-        ctx.Response.Clear();
+        // Keep headers such as Retry-After and X-Request-Id; drop those that describe a success.
+        ctx.Response.Headers.Remove("ETag");
+        ctx.Response.Headers.Remove("Location");
+        ctx.Response.ContentLength = null;
+        if (ctx.Response.Body.CanSeek) ctx.Response.Body.SetLength(0);
         ctx.Response.StatusCode = status;
         ctx.Response.ContentType = "application/problem+json";
         await using var w = new Utf8JsonWriter(ctx.Response.Body);

@@ -72,7 +72,6 @@ public static class ClienteleHost
             await next(ctx);
         });
         app.UseMiddleware<ErrorHandlingMiddleware>();
-        app.UseStatusCodePages(); // bodies for bare status codes outside /api are rendered by the error middleware
         app.UseAuthentication();
         app.Use(async (ctx, next) =>
         {

@@ -19,6 +19,10 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, Microsoft.Extens
     public static readonly TimeSpan Lifetime = TimeSpan.FromHours(24);
     private static readonly TimeSpan Abandoned = TimeSpan.FromMinutes(1);
 
+    /// <summary>What makes two requests "the same": method, path, query and body bytes.</summary>
+    public static byte[] HashRequest(string method, string path, string query, byte[] body) =>
+        SHA256.HashData([.. Encoding.UTF8.GetBytes(method + " " + path + query + "\n"), .. body]);
+
     public async Task InvokeAsync(HttpContext ctx, TenantContext tenant, TenantSessions sessions)
     {
         var key = ctx.Request.Headers["Idempotency-Key"].ToString();
@@ -33,7 +37,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, Microsoft.Extens
         using var ms = new MemoryStream();
         await ctx.Request.Body.CopyToAsync(ms, ctx.RequestAborted);
         ctx.Request.Body.Position = 0;
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(ctx.Request.Method + " " + ctx.Request.Path + ctx.Request.QueryString + "\n").Concat(ms.ToArray()).ToArray());
+        var hash = HashRequest(ctx.Request.Method, ctx.Request.Path, ctx.Request.QueryString.ToString(), ms.ToArray());
 
         // Claim the key (or find the earlier answer) in its own short transaction.
         await using (var s = sessions.Open(tenant))

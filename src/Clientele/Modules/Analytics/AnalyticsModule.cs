@@ -1,0 +1,34 @@
+using Clientele.Platform.Hosting;
+using Clientele.Platform.Resources;
+
+namespace Clientele.Modules.Analytics;
+
+/// <summary>Rollups and event streams: seed 000 analytics, seed 002 events, metrics and activity feed, seed 004 LLM costs.</summary>
+public sealed class AnalyticsModule : IModule
+{
+    public void ConfigureResources(ResourceOptions r)
+    {
+        r.Table("conversation_analytics")
+            .Computed<decimal>("resolution_rate", "CASE WHEN total_conversations = 0 THEN 0.0 ELSE round(resolved_conversations * 100.0 / total_conversations, 2) END")
+            .Computed<decimal>("escalation_rate", "CASE WHEN total_conversations = 0 THEN 0.0 ELSE round(escalated_conversations * 100.0 / total_conversations, 2) END")
+            .Describe("Daily conversation rollup per channel (null channel: all channels): volumes, resolution time, sentiment, CSAT.");
+        r.Table("feature_usage")
+            .Describe("Daily use of each product feature by each customer.");
+        r.Table("ab_tests")
+            .Describe("Observations of A/B test variants with their outcome and metric value.");
+        r.Table("agent_performance")
+            .Computed<decimal>("success_rate", "CASE WHEN total_interactions = 0 THEN 0.0 ELSE round(successful_resolutions * 100.0 / total_interactions, 2) END")
+            .Describe("Daily performance per agent (a logical agent by agent_name or an agents row by agent_id).");
+        r.Table("analytics_events")
+            .Describe("Raw product analytics events, partitioned by month and kept 90 days.");
+        r.Table("daily_metrics")
+            .Describe("The organization's daily usage rollup: messages, conversations, tokens, users, agents, workflow runs.");
+        r.Table("activity_logs")
+            .Describe("The organization's activity feed: who did what to which resource.");
+        r.Table("activity_logs_archive").ReadOnly()
+            .Describe("Activity feed entries older than a year, moved here by the retention job (read-only).");
+        // One row per model call, written by the AI layer: a cost ledger, not tenant input.
+        r.Table("llm_usage_logs").ReadOnly()
+            .Describe("Every language-model call with workflow, node, model, tokens, latency and cost.");
+    }
+}

@@ -1,0 +1,21 @@
+using Clientele.Platform.Database;
+
+namespace Clientele.Modules.Integrations;
+
+/// <summary>A user's Slack workspace connection (seed 003).</summary>
+[Table("slack_connections")]
+public sealed class SlackConnection : ITenantEntity
+{
+    public Guid Id { get; set; }
+    public Guid OrganizationId { get; set; }
+    public Guid UserId { get; set; }
+    public string TeamId { get; set; } = "";
+    /// <summary>Data Protection ciphertext; never returned by the API.</summary>
+    public string? BotToken { get; set; }
+    /// <summary>Data Protection ciphertext; never returned by the API.</summary>
+    public string? UserToken { get; set; }
+    public string[] Scopes { get; set; } = [];
+    [ColumnType("jsonb")] public string? Metadata { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
+}

@@ -1,0 +1,28 @@
+using Clientele.Platform.Hosting;
+using Clientele.Platform.Resources;
+
+namespace Clientele.Modules.Sales;
+
+/// <summary>Seed 000's sales pipeline: leads, deals, activities and quotes.</summary>
+public sealed class SalesModule : IModule
+{
+    public void ConfigureResources(ResourceOptions r)
+    {
+        r.Table("leads")
+            .Computed<bool>("is_qualified", "(qualification_status IN ('sql', 'qualified'))")
+            .Computed<bool>("is_converted", "(qualification_status = 'converted' AND converted_to_customer_id IS NOT NULL)")
+            .Describe("Sales leads with BANT qualification, score, owner and the customer they converted to.");
+        r.Table("deals")
+            .Computed<bool>("is_won", "(stage = 'closed_won')")
+            .Computed<bool>("is_lost", "(stage = 'closed_lost')")
+            .Computed<bool>("is_closed", "(stage IN ('closed_won', 'closed_lost'))")
+            .Computed<decimal>("weighted_value", "round(value * probability / 100.0, 2)")
+            .Describe("Deals in the sales pipeline with value, stage, probability and expected close date.");
+        r.Table("sales_activities")
+            .Computed<bool>("is_completed", "(completed_at IS NOT NULL)")
+            .Describe("Calls, emails, meetings, demos, proposals and follow-ups on deals and leads.");
+        r.Table("quotes")
+            .Computed<bool>("is_accepted", "(status = 'accepted')")
+            .Describe("Price quotes with line items; quote numbers are unique per organization and never reused.");
+    }
+}

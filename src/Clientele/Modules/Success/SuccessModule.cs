@@ -1,0 +1,34 @@
+using Clientele.Platform.Hosting;
+using Clientele.Platform.Resources;
+
+namespace Clientele.Modules.Success;
+
+/// <summary>Seed 003's customer success: contracts, usage, risk, health, renewals, expansion, save plays, QBRs, account plans.</summary>
+public sealed class SuccessModule : IModule
+{
+    public void ConfigureResources(ResourceOptions r)
+    {
+        r.Table("contracts")
+            .Describe("Customer contracts as uploaded and parsed: ARR, term, dates, pricing terms, requirements and next steps.");
+        r.Table("entitlements")
+            .Describe("What a contract entitles the customer to: quantity, unit, price and category.");
+        r.Table("usage_metrics")
+            .Describe("Customers' daily product usage: DAU/WAU/MAU, logins, API calls, sessions, feature adoption and trend.");
+        r.Table("risk_signals")
+            .Describe("Churn risk signals on customers, with severity, source and resolution.");
+        r.Table("health_score_history")
+            .Describe("Recorded customer health scores (0-100) with their components.");
+        r.Table("renewal_pipeline")
+            .Describe("Upcoming renewals with current and proposed ARR, probability, stage and the renewal checklist.");
+        r.Table("expansion_opportunities")
+            .Describe("Upsell, cross-sell and expansion opportunities at customers, with value, probability, stage and champion.");
+        r.Table("csm_playbooks")
+            .Describe("CSM playbooks the assistant retrieves (by full-text search; the embedding is not exposed).");
+        r.Table("save_plays")
+            .Describe("Plans to save at-risk customers: issue, root cause, action plan, owner, escalation and outcome.");
+        r.Table("qbrs")
+            .Describe("Quarterly business reviews with customers: schedule, attendees, wins, challenges, action items and scores.");
+        r.Table("account_plans")
+            .Describe("Customers' account plans per fiscal year: objectives, stakeholders, expansion targets, risks and approval.");
+    }
+}
