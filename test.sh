@@ -24,8 +24,8 @@ dotnet test tests/Clientele.Tests -c Release --no-build -nologo --logger "consol
 code=${PIPESTATUS[0]}
 set -e
 # A plain summary line for CI readers: "N passed, N failed".
-summary=$(grep -E "^(Passed|Failed)!" /tmp/clientele-test-output.txt | tail -1 || true)
-passed=$(sed -nE 's/.*Passed: +([0-9]+).*/\1/p' <<<"$summary")
-failed=$(sed -nE 's/.*Failed: +([0-9]+),.*/\1/p' <<<"$summary")
+passed=$(grep -E "^\s*Passed: *[0-9]+" /tmp/clientele-test-output.txt | tail -1 | grep -oE "[0-9]+" || true)
+failed=$(grep -E "^\s*Failed: *[0-9]+" /tmp/clientele-test-output.txt | tail -1 | grep -oE "[0-9]+" || true)
+failed=${failed:-0}
 echo "tests: ${passed:-0} passed, ${failed:-0} failed"
 [ "$code" = "0" ] && [ "${failed:-1}" = "0" ] && [ "${passed:-0}" != "0" ]

@@ -91,7 +91,7 @@ public sealed class TenancyTests(AppFixture app) : IClassFixture<AppFixture>
             {
                 visible.ShouldNotContain(id.ToString(), $"{def.Table} lists another tenant's row");
                 (await b.Http.GetJsonAsync($"/api/v1/{def.Table}/{id}")).ShouldBeProblem(404);
-                if (!def.ReadOnly && !def.AdminWrites)
+                if (def.CanUpdate && def.CanDelete && !def.AdminWrites)
                 {
                     (await b.Http.PatchJsonAsync($"/api/v1/{def.Table}/{id}", new { })).ShouldBeProblem(404);
                     (await b.Http.DeleteAsync2($"/api/v1/{def.Table}/{id}")).ShouldBeProblem(404);

@@ -11,8 +11,8 @@ public sealed class CsmPlaybook : ITenantEntity
     public string Title { get; set; } = "";
     public string? Category { get; set; }
     public string Content { get; set; } = "";
-    // embedding (real[], seed 003's pgvector VECTOR) is deliberately not mapped: the resource layer
-    // has no float[] support, so similarity search reads the column with SQL.
+    /// <summary>Seed 003's pgvector VECTOR, stored as real[] (pgvector is not installed everywhere).</summary>
+    public float[]? Embedding { get; set; }
     [ColumnType("jsonb")] public string? Metadata { get; set; }
     public DateTime CreatedAt { get; set; }
 }

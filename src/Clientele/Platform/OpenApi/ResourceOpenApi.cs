@@ -77,7 +77,7 @@ public static class ResourceOpenApi
             var collection = new OpenApiPathItem();
             collection.AddOperation(HttpMethod.Get, Op($"List {def.Table}", def.Description, tag, ListParameters(def),
                 null, ("200", "A page of rows", new OpenApiSchemaReference(name + "List", doc))));
-            if (!def.ReadOnly)
+            if (def.CanCreate)
                 collection.AddOperation(HttpMethod.Post, Op($"Create a {ResourceRegistry.Singular(def.Table)}", null, tag, [Header("Idempotency-Key", "Replays the first response for 24 h")],
                     new OpenApiSchemaReference(name + "Input", doc), ("201", "Created", new OpenApiSchemaReference(name, doc))));
             doc.Paths[$"/api/v1/{def.Table}"] = collection;
@@ -87,14 +87,13 @@ public static class ResourceOpenApi
             item.AddOperation(HttpMethod.Get, Op($"Get a {ResourceRegistry.Singular(def.Table)}", null, tag,
                 [idParam, Query("include", "Comma-separated related resources: " + string.Join(", ", def.Relations.Select(r => r.Name)))],
                 null, ("200", "The row (ETag header)", new OpenApiSchemaReference(name, doc))));
-            if (!def.ReadOnly)
-            {
+            if (def.CanUpdate)
                 item.AddOperation(HttpMethod.Patch, Op($"Update a {ResourceRegistry.Singular(def.Table)} (JSON merge)", null, tag,
                     [idParam, Header("If-Match", "ETag from a GET; 412 when stale")], new OpenApiSchemaReference(name + "Input", doc),
                     ("200", "The updated row", new OpenApiSchemaReference(name, doc))));
+            if (def.CanDelete)
                 item.AddOperation(HttpMethod.Delete, Op($"Delete a {ResourceRegistry.Singular(def.Table)}" + (def.SoftDelete ? " (soft)" : ""), null, tag,
                     [idParam, Header("If-Match", "ETag from a GET; 412 when stale")], null, ("204", "Deleted", null)));
-            }
             doc.Paths[$"/api/v1/{def.Table}/{{id}}"] = item;
         }
     }

@@ -31,7 +31,11 @@ public static class ResourceApi
 
     private static void CheckWrite(ResourceDefinition def, TenantContext t, string verb)
     {
-        if (def.ReadOnly) throw new ProblemException(405, "Method not allowed", $"{def.Table} is read-only: {verb} is not allowed.");
+        var allowed = verb switch { "POST" => def.CanCreate, "PATCH" => def.CanUpdate, _ => def.CanDelete };
+        if (!allowed)
+            throw new ProblemException(405, "Method not allowed", def.ReadOnly || !(def.CanCreate || def.CanUpdate || def.CanDelete)
+                ? $"{def.Table} is read-only: {verb} is not allowed."
+                : $"{def.Table} is append-only: {verb} is not allowed.");
         if (!t.CanWrite) throw ProblemException.Forbidden("The viewer role (or a read-only API key) cannot change data.");
         if (def.AdminWrites && !t.IsAdmin) throw ProblemException.Forbidden($"Changing {def.Table} needs the admin or owner role.");
     }

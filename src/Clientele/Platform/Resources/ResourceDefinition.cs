@@ -18,6 +18,10 @@ public sealed class ResourceDefinition
     public List<ResourceRelation> Relations { get; } = [];
     /// <summary>No POST/PATCH/DELETE through the generic API (e.g. audit_logs).</summary>
     public bool ReadOnly { get; set; }
+    /// <summary>What the app role may do (from the database's grants): a missing verb is a 405.</summary>
+    public bool CanCreate { get; set; } = true;
+    public bool CanUpdate { get; set; } = true;
+    public bool CanDelete { get; set; } = true;
     /// <summary>Writes need an admin (e.g. users: roles are privileges).</summary>
     public bool AdminWrites { get; set; }
     public string? Description { get; set; }

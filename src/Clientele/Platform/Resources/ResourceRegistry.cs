@@ -93,6 +93,10 @@ public sealed class ResourceRegistry
                 AdminWrites = opts?.AdminWrites ?? false,
                 Description = opts?.Description,
             };
+            var grants = catalog.Privileges(table);
+            def.CanCreate = grants.Insert && !def.ReadOnly;
+            def.CanUpdate = grants.Update && !def.ReadOnly;
+            def.CanDelete = (def.SoftDelete ? grants.Update : grants.Delete) && !def.ReadOnly;
             def.Seal();
             _byTable[table] = def;
         }

@@ -18,6 +18,11 @@ public sealed class SchemaCatalog
 
     public ColumnFacts? Column(string table, string column) => _columns.GetValueOrDefault((table, column));
 
+    /// <summary>What the app role may do to a table (append-only tables lack UPDATE/DELETE).</summary>
+    public sealed record TablePrivileges(bool Insert, bool Update, bool Delete);
+    private readonly Dictionary<string, TablePrivileges> _privileges = new(StringComparer.Ordinal);
+    public TablePrivileges Privileges(string table) => _privileges.GetValueOrDefault(table) ?? new TablePrivileges(false, false, false);
+
     /// <summary>The columns a named constraint or unique index covers (organization_id left out).</summary>
     public string[] ConstraintColumns(string? constraint) =>
         constraint is not null && _constraintColumns.TryGetValue(constraint, out var cols) ? cols : [];
@@ -39,6 +44,15 @@ public sealed class SchemaCatalog
                     r.GetBoolean(4), r.GetBoolean(5), r.GetString(6), r.IsDBNull(7) ? null : r.GetString(7));
                 catalog._columns[(f.Table, f.Name)] = f;
             }
+        }
+        await using (var cmd = new NpgsqlCommand("""
+            SELECT c.relname, has_table_privilege(c.oid, 'INSERT'), has_table_privilege(c.oid, 'UPDATE'), has_table_privilege(c.oid, 'DELETE')
+            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = current_schema()
+            WHERE c.relkind IN ('r', 'p')
+            """, conn))
+        await using (var r = await cmd.ExecuteReaderAsync(ct))
+        {
+            while (await r.ReadAsync(ct)) catalog._privileges[r.GetString(0)] = new TablePrivileges(r.GetBoolean(1), r.GetBoolean(2), r.GetBoolean(3));
         }
         // Constraints (check, unique, primary, foreign) and unique indexes with their columns.
         await using (var cmd = new NpgsqlCommand("""
