@@ -45,7 +45,7 @@ CREATE TABLE prospects (
   company_id        uuid NOT NULL,
   last_contacted_at timestamptz,
   is_active         boolean NOT NULL DEFAULT true,
-  -- Seed enum prospect_status (values documented in notes-partB.md).
+  -- Seed enum prospect_status (values documented in docs/schema-notes-002-003-004.md).
   status            varchar(50) NOT NULL DEFAULT 'new'
                     CHECK (status IN ('new', 'researching', 'contacted', 'engaged', 'qualified',
                                       'unqualified', 'converted', 'lost')),
