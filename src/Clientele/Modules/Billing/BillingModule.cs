@@ -1,5 +1,6 @@
 using Clientele.Platform.Hosting;
 using Clientele.Platform.Resources;
+using Microsoft.AspNetCore.Routing;
 
 namespace Clientele.Modules.Billing;
 
@@ -41,4 +42,6 @@ public sealed class BillingModule : IModule
         r.Table("usage_records").ReadOnly()
             .Describe("The organization's metered usage reported to Stripe per period; written by the platform only.");
     }
+
+    public void MapEndpoints(RouteGroupBuilder api) => SubscriptionsApi.Map(api);
 }

@@ -55,6 +55,39 @@ public sealed class ResourceStore(ResourceRegistry registry, BodyBinder binder)
         return new ResourceResult(buffer.WrittenSpan.ToArray(), null, null);
     }
 
+    /// <summary>
+    /// A list envelope for a custom query over one resource: `where` and `orderBy` are SQL over the
+    /// resource's own columns ($1 is the organization), at most `limit` rows (has_more says if cut).
+    /// </summary>
+    public async Task<ResourceResult> QueryAsync(TenantSession s, ResourceDefinition def, string where, IReadOnlyList<NpgsqlParameter> parameters, string orderBy, int limit, CancellationToken ct)
+    {
+        var sql = $"SELECT {def.SelectList} FROM {ResourceColumn.Quote(def.Table)} WHERE organization_id = $1" +
+                  (def.SoftDelete ? " AND deleted_at IS NULL" : "") + $" AND ({where}) ORDER BY {orderBy} LIMIT {limit + 1}";
+        var rows = new List<object?[]>();
+        await using (var r = await s.ReadAsync(sql, [Uuid(s.OrganizationId), .. parameters], ct))
+        {
+            while (await r.ReadAsync(ct)) rows.Add(RowJson.Read(r, def.Output));
+        }
+        var hasMore = rows.Count > limit;
+        if (hasMore) rows.RemoveAt(rows.Count - 1);
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        await using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteString("object", "list");
+            w.WriteStartArray("data");
+            foreach (var row in rows) WriteRow(w, def, row, []);
+            w.WriteEndArray();
+            w.WriteBoolean("has_more", hasMore);
+            w.WriteNull("next_cursor");
+            w.WriteEndObject();
+        }
+        return new ResourceResult(buffer.WrittenSpan.ToArray(), null, null);
+    }
+
+    public async Task<bool> ExistsAsync(TenantSession s, ResourceDefinition def, Guid id, CancellationToken ct) =>
+        await FindAsync(s, def, id, includeDeleted: false, forUpdate: false, ct) is not null;
+
     public async Task<ResourceResult> GetAsync(TenantSession s, ResourceDefinition def, Guid id, IReadOnlyList<string> includes, bool includeDeleted, CancellationToken ct)
     {
         var row = await FindAsync(s, def, id, includeDeleted, forUpdate: false, ct) ?? throw ProblemException.NotFound($"No {ResourceRegistry.Singular(def.Table)} with id {id}.");
