@@ -1,0 +1,19 @@
+namespace Clientele.Bench;
+
+public static class BenchCli
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var which = args.FirstOrDefault() ?? "resource-api";
+        var seconds = args.Length > 1 && int.TryParse(args[1], out var s) ? s : 8;
+        switch (which)
+        {
+            case "resource-api":
+                await ResourceApiBench.RunAsync(TimeSpan.FromSeconds(seconds));
+                return 0;
+            default:
+                Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Clientele.Bench -- [resource-api] [seconds-per-round]");
+                return 2;
+        }
+    }
+}

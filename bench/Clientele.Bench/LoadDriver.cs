@@ -1,0 +1,33 @@
+using System.Diagnostics;
+
+namespace Clientele.Bench;
+
+/// <summary>A closed-loop HTTP load: N workers, each sending the next request when the last answered.</summary>
+public static class LoadDriver
+{
+    public sealed record Result(double RequestsPerSecond, double P50Ms, double P99Ms, int Errors);
+
+    public static async Task<Result> RunAsync(HttpClient client, Func<int, string> url, TimeSpan duration, int workers)
+    {
+        var latencies = new List<double>[workers];
+        var errors = 0;
+        var stop = Stopwatch.StartNew();
+        var tasks = Enumerable.Range(0, workers).Select(async w =>
+        {
+            var mine = latencies[w] = new List<double>(100_000);
+            var i = w;
+            while (stop.Elapsed < duration)
+            {
+                var t0 = Stopwatch.GetTimestamp();
+                using var res = await client.GetAsync(url(i++), HttpCompletionOption.ResponseContentRead);
+                if (!res.IsSuccessStatusCode) Interlocked.Increment(ref errors);
+                mine.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+            }
+        }).ToArray();
+        await Task.WhenAll(tasks);
+        var all = latencies.SelectMany(l => l).OrderBy(x => x).ToArray();
+        return new Result(all.Length / stop.Elapsed.TotalSeconds, Percentile(all, 0.50), Percentile(all, 0.99), errors);
+    }
+
+    private static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))];
+}
