@@ -24,7 +24,7 @@ public class AppFixture : IAsyncLifetime
     public Uri BaseAddress { get; private set; } = null!;
     protected virtual Dictionary<string, string?> Config => [];
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         OwnerConnectionString = await TestCluster.CreateDatabaseAsync();
         Settings = new DatabaseSettings(OwnerConnectionString);
@@ -46,7 +46,7 @@ public class AppFixture : IAsyncLifetime
         BaseAddress = new Uri(App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await App.StopAsync();
         await App.DisposeAsync();

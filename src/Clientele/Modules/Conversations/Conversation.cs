@@ -28,5 +28,9 @@ public sealed class Conversation : AuditedEntity
     public DateTime? LastMessageAt { get; set; }
     public DateTime? LastExtractionAt { get; set; }
     public bool IsActive { get; set; } = true;
+    /// <summary>The user handling the conversation (operator assignment).</summary>
+    public Guid? AssignedTo { get; set; }
+    /// <summary>The channel (phone_numbers row) the conversation runs on.</summary>
+    public Guid? PhoneNumberId { get; set; }
     [ColumnType("jsonb")] public string? ExtraMetadata { get; set; }
 }

@@ -14,10 +14,17 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using NpgsqlTypes;
 
 namespace Clientele.Platform.Auth;
+
+/// <summary>What a module sets up for every new organization, inside the signup transaction.</summary>
+public interface IOrganizationInitializer
+{
+    Task InitializeAsync(TenantSession s, CancellationToken ct);
+}
 
 /// <summary>Signup, login/logout, the current identity, and API key management.</summary>
 public static class AuthApi
@@ -46,7 +53,7 @@ public static class AuthApi
         keys.MapDelete("/{id}", RevokeKey).WithName("DeleteApiKey");
     }
 
-    private static async Task<IResult> Signup(HttpContext ctx, AppDataSource app, IConfiguration config, DbModel model, ResourceRegistry registry, ResourceStore store)
+    private static async Task<IResult> Signup(HttpContext ctx, IConfiguration config)
     {
         if (!config.GetValue("Signup:Enabled", true)) throw ProblemException.Forbidden("Self-service signup is disabled on this server.");
         var req = await JsonBody.ReadAsync<SignupRequest>(ctx);
@@ -57,21 +64,23 @@ public static class AuthApi
         if (req.Password is null || req.Password.Length < 8 || req.Password.Length > 200) errors.Add("password", "must be 8 to 200 characters");
         errors.ThrowIfAny();
 
-        var result = await CreateOrganizationAsync(app, model, registry, store, new TenantContext { ActorType = "user", IpAddress = ctx.Connection.RemoteIpAddress?.ToString() },
+        var result = await CreateOrganizationAsync(ctx.RequestServices, new TenantContext { ActorType = "user", IpAddress = ctx.Connection.RemoteIpAddress?.ToString() },
             req.OrganizationName!.Trim(), req.Name!.Trim(), req.Email!.Trim(), req.Password!, ctx.RequestAborted);
         return Results.Text(result.ToJsonString(), "application/json", statusCode: 201);
     }
 
     /// <summary>Creates an organization, its owner and an all-scopes API key (signup, CLI, demo).</summary>
-    public static async Task<JsonObject> CreateOrganizationAsync(AppDataSource app, DbModel model, ResourceRegistry registry, ResourceStore store, TenantContext tenant,
+    public static async Task<JsonObject> CreateOrganizationAsync(IServiceProvider sp, TenantContext tenant,
         string organizationName, string ownerName, string email, string password, CancellationToken ct)
     {
+        var registry = sp.GetRequiredService<ResourceRegistry>();
+        var store = sp.GetRequiredService<ResourceStore>();
         var orgId = Guid.CreateVersion7();
         var userId = Guid.CreateVersion7();
         tenant.OrganizationId = orgId;
         tenant.UserId = userId;
         tenant.Role = Roles.Owner;
-        await using var s = new TenantSessions(app, model).Open(tenant);
+        await using var s = sp.GetRequiredService<TenantSessions>().Open(tenant);
         await using (var cmd = await s.CommandAsync("""
             INSERT INTO organizations (id, name, email, company_name, created_by, updated_by) VALUES ($1, $2, $3, $2, $4, $4);
             """, ct))
@@ -98,6 +107,7 @@ public static class AuthApi
             await cmd.ExecuteNonQueryAsync(ct);
         }
         var (keyJson, _) = await InsertKeyAsync(s, "Default key", KnownScopes, null, ct);
+        foreach (var init in sp.GetServices<IOrganizationInitializer>()) await init.InitializeAsync(s, ct);
         await AuditWriter.WriteAsync(s, "organizations", orgId, "create", new JsonObject { ["after"] = new JsonObject { ["name"] = organizationName } }, ct);
         await AuditWriter.WriteAsync(s, "users", userId, "create", new JsonObject { ["after"] = new JsonObject { ["email"] = email, ["role"] = "owner" } }, ct);
         var user = await store.GetAsync(s, registry.Find("users")!, userId, [], false, ct);

@@ -50,8 +50,7 @@ public static class ClienteleCli
         var createOrg = new Command("create-org", "Create an organization with its owner and print its first API key.") { orgName, ownerName, email, password };
         createOrg.SetAction(async (p, ct) => await WithAppAsync(async sp =>
         {
-            var json = await AuthApi.CreateOrganizationAsync(sp.GetRequiredService<AppDataSource>(), sp.GetRequiredService<DbModel>(), sp.GetRequiredService<ResourceRegistry>(),
-                sp.GetRequiredService<ResourceStore>(), new TenantContext { ActorType = "system" }, p.GetValue(orgName)!, p.GetValue(ownerName)!, p.GetValue(email)!, p.GetValue(password)!, ct);
+            var json = await AuthApi.CreateOrganizationAsync(sp, new TenantContext { ActorType = "system" }, p.GetValue(orgName)!, p.GetValue(ownerName)!, p.GetValue(email)!, p.GetValue(password)!, ct);
             Spectre.WriteLine($"Organization {json["organization"]!["id"]} created.");
             Spectre.WriteLine($"API key (shown once): {json["api_key"]!["key"]}");
             return 0;

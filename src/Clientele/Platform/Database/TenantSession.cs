@@ -62,6 +62,26 @@ public sealed class TenantSession : IAsyncDisposable
         await _transaction.CommitAsync(ct);
         await _transaction.DisposeAsync();
         _transaction = null;
+        if (_db is not null) { await _db.DisposeAsync(); _db = null; }
+        var callbacks = _onCommitted;
+        _onCommitted = null;
+        callbacks?.ForEach(c => c());
+    }
+
+    private List<Action>? _onCommitted;
+
+    /// <summary>Runs after the current transaction commits (never if it rolls back), e.g. to wake workers.</summary>
+    public void OnCommitted(Action action) => (_onCommitted ??= []).Add(action);
+
+    /// <summary>Rolls the current transaction back (the session can begin a new one).</summary>
+    public async Task RollbackAsync(CancellationToken ct = default)
+    {
+        _onCommitted = null;
+        if (_db is not null) { await _db.DisposeAsync(); _db = null; }
+        if (_transaction is null) return;
+        await _transaction.RollbackAsync(ct);
+        await _transaction.DisposeAsync();
+        _transaction = null;
     }
 
     /// <summary>A command inside the explicit transaction.</summary>

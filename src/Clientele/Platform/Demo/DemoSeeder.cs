@@ -48,8 +48,7 @@ public static class DemoSeeder
         }
 
         var password = "demo-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(4)).ToLowerInvariant();
-        var created = await AuthApi.CreateOrganizationAsync(app, sp.GetRequiredService<DbModel>(), sp.GetRequiredService<ResourceRegistry>(), sp.GetRequiredService<ResourceStore>(),
-            new TenantContext { ActorType = "system" }, "Northwind Demo", "Dana Demo", DemoEmail, password, ct);
+        var created = await AuthApi.CreateOrganizationAsync(sp, new TenantContext { ActorType = "system" }, "Northwind Demo", "Dana Demo", DemoEmail, password, ct);
         var orgId = Guid.Parse(created["organization"]!["id"]!.ToString().Trim('"'));
         var key = created["api_key"]!["key"]!.ToString();
         var ownerId = Guid.Parse(created["user"]!["id"]!.ToString().Trim('"'));
@@ -62,22 +61,44 @@ public static class DemoSeeder
         return credentials;
     }
 
-    /// <summary>Fills an organization with a team and customers through the resource store (so every row is valid and audited).</summary>
+    /// <summary>
+    /// Fills an organization with a team, customers and a few consistent rows in every module's
+    /// tables, through the resource store (so every row is valid and audited). Deterministic: a
+    /// fixed Bogus seed (one per module); dates are relative to the time of the fill.
+    /// </summary>
     public static async Task FillAsync(IServiceProvider sp, Guid orgId, Guid ownerId, CancellationToken ct)
     {
         var registry = sp.GetRequiredService<ResourceRegistry>();
         var store = sp.GetRequiredService<ResourceStore>();
         var tenant = new TenantContext { OrganizationId = orgId, UserId = ownerId, Role = Roles.Owner, ActorType = "system" };
-        var sessions = sp.GetRequiredService<TenantSessions>();
-        var faker = new Faker("en") { Random = new Randomizer(20261122) };
+        await using var session = sp.GetRequiredService<TenantSessions>().Open(tenant);
+        var d = new DemoContext(store, registry, session, ownerId, ct);
+        await TeamAndCustomersAsync(d);
+        // Order matters only where a module refers to another's rows.
+        await DemoData.CustomerRecordsAsync(d);
+        await DemoData.BillingAsync(d);
+        await DemoData.PlatformBillingAsync(d);
+        await DemoData.ChannelsAsync(d);
+        await DemoData.ConversationsAsync(d);
+        await DemoData.ChannelEventsAsync(d);
+        await DemoData.AgentWorkspaceAsync(d);
+        await DemoData.MeetingsAsync(d);
+        await DemoData.IntegrationsAsync(d);
+        await DemoData.SalesAsync(d);
+        await DemoData.SuccessAsync(d);
+        await DemoData.AnalyticsAsync(d);
+        await DemoData.AutomationAsync(d);
+        await DemoData.TeamAsync(d);
+        await DemoData.SupportAsync(d);
+        await DemoData.ProspectingAsync(d);
+        await DemoData.KnowledgeAsync(d);
+    }
 
-        async Task<Guid> Create(string table, JsonObject body)
-        {
-            await using var s = sessions.Open(tenant);
-            var r = await store.CreateAsync(s, registry.Find(table)!, JsonDocument.Parse(body.ToJsonString()).RootElement, ct);
-            return r.Id!.Value;
-        }
-
+    /// <summary>The team (owner + six people) and 60 customers: the original demo, unchanged.</summary>
+    private static async Task TeamAndCustomersAsync(DemoContext d)
+    {
+        var faker = new Faker("en") { Random = new Randomizer(DemoContext.Seed) };
+        d.Users.Add(new DemoUser(d.OwnerId, "Dana Demo", DemoEmail, Roles.Owner, "management"));
         var csms = new List<Guid>();
         foreach (var (first, last, role, dept, title) in new[]
                  {
@@ -86,11 +107,12 @@ public static class DemoSeeder
                      ("Lea", "Martin", "member", "support", "Support Lead"), ("Tom", "Reed", "viewer", "finance", "Finance Analyst"),
                  })
         {
-            var id = await Create("users", new JsonObject
+            var email = $"{first.ToLowerInvariant()}.{last.ToLowerInvariant()}@northwind-demo.dev";
+            var id = await d.CreateAsync("users", new
             {
-                ["email"] = $"{first.ToLowerInvariant()}.{last.ToLowerInvariant()}@northwind-demo.dev", ["name"] = $"{first} {last}",
-                ["first_name"] = first, ["last_name"] = last, ["role"] = role, ["department"] = dept, ["job_title"] = title,
+                email, name = $"{first} {last}", first_name = first, last_name = last, role, department = dept, job_title = title,
             });
+            d.Users.Add(new DemoUser(id, $"{first} {last}", email, role, dept));
             if (dept == "success") csms.Add(id);
         }
 
@@ -113,17 +135,28 @@ public static class DemoSeeder
             var churn = stage switch { "at_risk" => faker.Random.Decimal(0.55m, 0.95m), "churned" => 1m, _ => faker.Random.Decimal(0.02m, 0.5m) };
             var place = faker.PickRandom(places);
             var contact = faker.Name.FirstName();
-            await Create("customers", new JsonObject
+            // Drawn in the original order, so the customers stay the same as before.
+            var email = $"{contact.ToLowerInvariant()}@{domain}.example";
+            var name = $"{contact} {faker.Name.LastName()}";
+            var industry = faker.PickRandom(industries);
+            var ltv = Math.Round(mrr * faker.Random.Int(6, 48), 2);
+            var nps = faker.Random.Int(-40, 90);
+            var source = faker.PickRandom(sources);
+            var csm = faker.PickRandom(csms);
+            var segment = plan == "enterprise" ? "enterprise" : faker.PickRandom(segments);
+            var renewal = DateOnly.FromDateTime(DateTime.UtcNow.AddDays(faker.Random.Int(-20, 365)));
+            var id = await d.CreateAsync("customers", new JsonObject
             {
-                ["email"] = $"{contact.ToLowerInvariant()}@{domain}.example", ["name"] = $"{contact} {faker.Name.LastName()}", ["plan"] = plan,
-                ["company_name"] = company, ["company_size"] = size, ["industry"] = faker.PickRandom(industries),
-                ["mrr"] = Math.Round(mrr, 2), ["arr"] = Math.Round(mrr * 12, 2), ["ltv"] = Math.Round(mrr * faker.Random.Int(6, 48), 2),
-                ["health_score"] = health, ["churn_risk"] = Math.Round(churn, 2), ["nps_score"] = faker.Random.Int(-40, 90),
-                ["lead_source"] = faker.PickRandom(sources), ["country"] = place.Country, ["timezone"] = place.Tz, ["language"] = place.Lang,
-                ["stage"] = stage, ["csm_id"] = faker.PickRandom(csms).ToString(), ["segment"] = plan == "enterprise" ? "enterprise" : faker.PickRandom(segments),
-                ["renewal_date"] = DateOnly.FromDateTime(DateTime.UtcNow.AddDays(faker.Random.Int(-20, 365))).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                ["email"] = email, ["name"] = name, ["plan"] = plan,
+                ["company_name"] = company, ["company_size"] = size, ["industry"] = industry,
+                ["mrr"] = Math.Round(mrr, 2), ["arr"] = Math.Round(mrr * 12, 2), ["ltv"] = ltv,
+                ["health_score"] = health, ["churn_risk"] = Math.Round(churn, 2), ["nps_score"] = nps,
+                ["lead_source"] = source, ["country"] = place.Country, ["timezone"] = place.Tz, ["language"] = place.Lang,
+                ["stage"] = stage, ["csm_id"] = csm.ToString(), ["segment"] = segment,
+                ["renewal_date"] = renewal.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
                 ["metadata"] = new JsonObject { ["champion"] = faker.Name.FullName(), ["use_case"] = faker.PickRandom("support automation", "WhatsApp sales", "renewal tracking", "onboarding") },
             });
+            d.Customers.Add(new DemoCustomer(id, email, name, company, domain, plan, Math.Round(mrr, 2), Math.Round(mrr * 12, 2), stage, health, Math.Round(churn, 2), csm, renewal, industry));
         }
     }
 }

@@ -2,6 +2,7 @@ using Clientele.Platform.Auth;
 using Clientele.Platform.Database;
 using Clientele.Platform.Errors;
 using Clientele.Platform.Idempotency;
+using Clientele.Platform.Jobs;
 using Clientele.Platform.OpenApi;
 using Clientele.Platform.Resources;
 using Microsoft.AspNetCore.Builder;
@@ -57,6 +58,9 @@ public static class ClienteleHost
         s.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
         s.AddClienteleOpenApi();
         s.AddHostedService<IdempotencyPurgeJob>();
+        s.AddHttpClient();
+        s.AddClienteleJobs();
+        foreach (var m in IModule.All) m.AddServices(s, builder.Configuration);
         s.Configure<KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = MaxBodyBytes);
 
         var app = builder.Build();
@@ -86,6 +90,7 @@ public static class ClienteleHost
         DatabaseReadyCheck.Map(app);
         app.MapGet("/", () => Results.Redirect("/docs")).ExcludeFromDescription();
 
+        foreach (var m in IModule.All) m.MapRoot(app);
         var api = app.MapGroup("/api/v1").RequireAuthorization();
         foreach (var m in IModule.All) m.MapEndpoints(api);
         ResourceApi.Map(api);

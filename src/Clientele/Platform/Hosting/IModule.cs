@@ -1,5 +1,7 @@
 using Clientele.Platform.Resources;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Clientele.Platform.Hosting;
 
@@ -10,7 +12,11 @@ namespace Clientele.Platform.Hosting;
 public interface IModule
 {
     void ConfigureResources(ResourceOptions resources) { }
+    void AddServices(IServiceCollection services, IConfiguration config) { }
+    /// <summary>Endpoints under /api/v1 (authenticated).</summary>
     void MapEndpoints(RouteGroupBuilder api) { }
+    /// <summary>Endpoints outside /api/v1 (webhooks, public webchat): they authenticate themselves.</summary>
+    void MapRoot(IEndpointRouteBuilder app) { }
 
     static IReadOnlyList<IModule> All { get; } = typeof(IModule).Assembly.GetTypes()
         .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(IModule).IsAssignableFrom(t))

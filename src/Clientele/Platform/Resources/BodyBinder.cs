@@ -31,6 +31,15 @@ public sealed class BodyBinder(IDataProtectionProvider protection)
         }
     }
 
+    /// <summary>For numeric(p,s): the bound 10^(p-s) that the value, rounded to s decimals, reaches (PostgreSQL's "numeric field overflow").</summary>
+    private static decimal? TooLarge(ResourceColumn col, decimal value)
+    {
+        if (col.NumericPrecision is not { } p || col.NumericScale is not { } s || p - s > 28 || s > 28) return null;
+        var limit = 1m;
+        for (var i = 0; i < p - s; i++) limit *= 10;
+        return Math.Abs(Math.Round(value, s, MidpointRounding.AwayFromZero)) >= limit ? limit : null;
+    }
+
     public List<(ResourceColumn Column, object? Value)> Bind(ResourceDefinition def, JsonElement body, bool create)
     {
         var errors = new FieldErrors();
@@ -60,6 +69,11 @@ public sealed class BodyBinder(IDataProtectionProvider protection)
             if (value is string s && col.MaxLength is { } max && s.Length > max)
             {
                 errors.Add(prop.Name, $"must be at most {max} characters (got {s.Length})");
+                continue;
+            }
+            if (value is decimal number && TooLarge(col, number) is { } limit)
+            {
+                errors.Add(prop.Name, $"must be less than {limit} in absolute value");
                 continue;
             }
             if (col.Secret && value is string plain) value = Protect(plain);

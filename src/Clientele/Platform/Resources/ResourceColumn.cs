@@ -14,6 +14,9 @@ public sealed class ResourceColumn
     public ColumnKind ElementKind { get; init; }
     public required bool Nullable { get; init; }
     public int? MaxLength { get; set; }
+    /// <summary>numeric(p,s): p and s, so that a number too large for the column is refused naming the field.</summary>
+    public int? NumericPrecision { get; set; }
+    public int? NumericScale { get; set; }
     public bool HasDefault { get; set; }
     /// <summary>A user-defined type (enum) name when the column is not a built-in type: parameters are cast to it.</summary>
     public string? UserType { get; set; }

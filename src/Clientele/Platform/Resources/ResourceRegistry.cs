@@ -69,6 +69,8 @@ public sealed class ResourceRegistry
                 if (facts is not null)
                 {
                     col.MaxLength = facts.MaxLength;
+                    col.NumericPrecision = facts.NumericPrecision;
+                    col.NumericScale = facts.NumericScale;
                     col.HasDefault = facts.HasDefault;
                     col.UserType = facts.UserType;
                 }

@@ -22,6 +22,17 @@ public sealed class ResourceStore(ResourceRegistry registry, BodyBinder binder)
 {
     private const int MaxIncludedRows = 1000;
 
+    /// <summary>Audit columns that are foreign keys to users (agents/qbrs/automations.created_by): only a user may be written there.</summary>
+    private readonly HashSet<(string Table, string Column)> _userReferences =
+        registry.Catalog.ForeignKeys.Where(fk => fk.RefTable == "users").Select(fk => (fk.Table, fk.Column)).ToHashSet();
+
+    /// <summary>
+    /// Who goes into created_by / updated_by / deleted_by: the actor (user, or API key without a user),
+    /// except where the column references users, where a key without a user leaves it empty.
+    /// </summary>
+    private Guid? Actor(TenantSession s, ResourceDefinition def, string column) =>
+        _userReferences.Contains((def.Table, column)) ? s.Tenant.UserId : s.Tenant.ActorId;
+
     public async Task<ResourceResult> ListAsync(TenantSession s, ResourceDefinition def, ListQuery q, CancellationToken ct)
     {
         var (sql, ps) = q.ToSql(def, s.OrganizationId);
@@ -105,8 +116,8 @@ public sealed class ResourceStore(ResourceRegistry registry, BodyBinder binder)
         var id = Guid.CreateVersion7();
         var cols = new List<string> { "id", "organization_id" };
         var ps = new List<NpgsqlParameter> { Uuid(id), Uuid(s.OrganizationId) };
-        if (def.HasCreatedBy) { cols.Add("created_by"); ps.Add(Uuid(s.Tenant.ActorId)); }
-        if (def.HasUpdatedBy) { cols.Add("updated_by"); ps.Add(Uuid(s.Tenant.ActorId)); }
+        if (def.HasCreatedBy) { cols.Add("created_by"); ps.Add(Uuid(Actor(s, def, "created_by"))); }
+        if (def.HasUpdatedBy) { cols.Add("updated_by"); ps.Add(Uuid(Actor(s, def, "updated_by"))); }
         var placeholders = Enumerable.Range(1, ps.Count).Select(i => "$" + i).ToList();
         foreach (var (col, value) in values)
         {
@@ -141,7 +152,7 @@ public sealed class ResourceStore(ResourceRegistry registry, BodyBinder binder)
             ps.Add(Param(col, value));
             sets.Add($"{ResourceColumn.Quote(col.Name)} = ${ps.Count}{Cast(col)}");
         }
-        if (def.HasUpdatedBy) { ps.Add(Uuid(s.Tenant.ActorId)); sets.Add($"updated_by = ${ps.Count}"); }
+        if (def.HasUpdatedBy) { ps.Add(Uuid(Actor(s, def, "updated_by"))); sets.Add($"updated_by = ${ps.Count}"); }
         var sql = $"UPDATE {ResourceColumn.Quote(def.Table)} SET {string.Join(", ", sets)} WHERE organization_id = $1 AND id = $2 RETURNING {def.SelectList}";
         var row = await SingleAsync(s, def, sql, ps, ct) ?? throw ProblemException.NotFound();
         var json = RowJson.ToBytes(row, def.Output);
@@ -163,7 +174,7 @@ public sealed class ResourceStore(ResourceRegistry registry, BodyBinder binder)
         if (def.SoftDelete)
         {
             var by = "";
-            if (def.ByName.ContainsKey("deleted_by")) { ps.Add(Uuid(s.Tenant.ActorId)); by = $", deleted_by = ${ps.Count}"; }
+            if (def.ByName.ContainsKey("deleted_by")) { ps.Add(Uuid(Actor(s, def, "deleted_by"))); by = $", deleted_by = ${ps.Count}"; }
             sql = $"UPDATE {ResourceColumn.Quote(def.Table)} SET deleted_at = now(){by} WHERE organization_id = $1 AND id = $2 AND deleted_at IS NULL";
         }
         else sql = $"DELETE FROM {ResourceColumn.Quote(def.Table)} WHERE organization_id = $1 AND id = $2";

@@ -8,7 +8,10 @@ namespace Clientele.Platform.Resources;
 /// </summary>
 public sealed class SchemaCatalog
 {
-    public sealed record ColumnFacts(string Table, string Name, int Ordinal, int? MaxLength, bool HasDefault, bool Nullable, string DataType, string? UserType);
+    /// <param name="NumericPrecision">for numeric(p,s) columns: p (null for other types and unconstrained numeric)</param>
+    /// <param name="NumericScale">for numeric(p,s) columns: s</param>
+    public sealed record ColumnFacts(string Table, string Name, int Ordinal, int? MaxLength, bool HasDefault, bool Nullable, string DataType, string? UserType,
+        int? NumericPrecision = null, int? NumericScale = null);
     public sealed record ForeignKey(string Name, string Table, string Column, string RefTable, string RefColumn);
 
     private readonly Dictionary<(string, string), ColumnFacts> _columns = [];
@@ -33,7 +36,8 @@ public sealed class SchemaCatalog
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using (var cmd = new NpgsqlCommand("""
             SELECT table_name, column_name, ordinal_position, character_maximum_length, column_default IS NOT NULL OR is_identity = 'YES',
-                   is_nullable = 'YES', data_type, CASE WHEN data_type = 'USER-DEFINED' THEN udt_name END
+                   is_nullable = 'YES', data_type, CASE WHEN data_type = 'USER-DEFINED' THEN udt_name END,
+                   CASE WHEN data_type = 'numeric' THEN numeric_precision END, CASE WHEN data_type = 'numeric' THEN numeric_scale END
             FROM information_schema.columns WHERE table_schema = current_schema()
             """, conn))
         await using (var r = await cmd.ExecuteReaderAsync(ct))
@@ -41,7 +45,8 @@ public sealed class SchemaCatalog
             while (await r.ReadAsync(ct))
             {
                 var f = new ColumnFacts(r.GetString(0), r.GetString(1), r.GetInt32(2), r.IsDBNull(3) ? null : r.GetInt32(3),
-                    r.GetBoolean(4), r.GetBoolean(5), r.GetString(6), r.IsDBNull(7) ? null : r.GetString(7));
+                    r.GetBoolean(4), r.GetBoolean(5), r.GetString(6), r.IsDBNull(7) ? null : r.GetString(7),
+                    r.IsDBNull(8) ? null : r.GetInt32(8), r.IsDBNull(9) ? null : r.GetInt32(9));
                 catalog._columns[(f.Table, f.Name)] = f;
             }
         }
@@ -54,7 +59,8 @@ public sealed class SchemaCatalog
         {
             while (await r.ReadAsync(ct)) catalog._privileges[r.GetString(0)] = new TablePrivileges(r.GetBoolean(1), r.GetBoolean(2), r.GetBoolean(3));
         }
-        // Constraints (check, unique, primary, foreign) and unique indexes with their columns.
+        // Constraints (check, unique, primary, foreign) and unique indexes with their columns (an index's key and
+        // expression columns; not its WHERE predicate's: a conflict on a partial unique index is about the key).
         await using (var cmd = new NpgsqlCommand("""
             SELECT c.conname, c.contype::text, rel.relname,
                    array(SELECT a.attname::text FROM unnest(c.conkey) WITH ORDINALITY k(n, i) JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n ORDER BY k.i),
@@ -69,7 +75,7 @@ public sealed class SchemaCatalog
             UNION ALL
             SELECT i.relname, 'i', t.relname,
                    array(SELECT a.attname::text FROM pg_attribute a WHERE a.attrelid = t.oid AND a.attnum > 0
-                         AND (a.attnum = ANY(x.indkey) OR pg_get_indexdef(x.indexrelid) ~ ('\m' || a.attname || '\M'))),
+                         AND (a.attnum = ANY(x.indkey) OR coalesce(pg_get_expr(x.indexprs, x.indrelid), '') ~ ('\m' || a.attname || '\M'))),
                    NULL, NULL, pg_get_indexdef(x.indexrelid)
             FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid
             JOIN pg_namespace n ON n.oid = t.relnamespace AND n.nspname = current_schema()

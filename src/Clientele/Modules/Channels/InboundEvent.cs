@@ -1,0 +1,18 @@
+using Clientele.Platform.Database;
+
+namespace Clientele.Modules.Channels;
+
+/// <summary>A message or status a provider delivered, kept once per provider id (redeliveries change nothing).</summary>
+[Table("inbound_events")]
+public sealed class InboundEvent : ITenantEntity
+{
+    public Guid Id { get; set; }
+    public Guid OrganizationId { get; set; }
+    public string Provider { get; set; } = "";
+    public string Kind { get; set; } = "";
+    public string ExternalId { get; set; } = "";
+    public Guid PhoneNumberId { get; set; }
+    [ColumnType("jsonb")] public string Payload { get; set; } = "{}";
+    public DateTime ReceivedAt { get; set; }
+    public DateTime? ProcessedAt { get; set; }
+}

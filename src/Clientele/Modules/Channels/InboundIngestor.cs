@@ -1,0 +1,76 @@
+using System.Text.Json;
+using Clientele.Platform.Database;
+using Clientele.Platform.Jobs;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Clientele.Modules.Channels;
+
+/// <summary>
+/// Persists inbound items fast: per organization one statement inserts the new inbound_events
+/// (duplicates by provider id are skipped) and their outbox rows, sent as one batch with the
+/// tenant setting, i.e. one round trip and one implicit transaction. Processing is asynchronous.
+/// </summary>
+public sealed class InboundIngestor(ChannelResolver resolver, TenantSessions sessions, OutboxSignal signal, ILogger<InboundIngestor> logger)
+{
+    public sealed record Result(int Received, int New, int Unrouted);
+
+    private const string Sql = """
+        WITH items AS (
+          SELECT * FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::uuid[], $7::jsonb[], $8::uuid[])
+            AS t(id, provider, kind, external_id, phone_number_id, payload, outbox_id)
+        ), ins AS (
+          INSERT INTO inbound_events (id, organization_id, provider, kind, external_id, phone_number_id, payload)
+          SELECT id, $1, provider, kind, external_id, phone_number_id, payload FROM items
+          ON CONFLICT (organization_id, provider, kind, external_id) DO NOTHING
+          RETURNING id, kind
+        )
+        INSERT INTO outbox (id, organization_id, topic, payload)
+        SELECT i.outbox_id, $1, 'inbound.' || ins.kind, jsonb_build_object('inbound_event_id', ins.id)
+        FROM ins JOIN items i ON i.id = ins.id
+        RETURNING id
+        """;
+
+    public async Task<Result> IngestAsync(IReadOnlyList<InboundItem> items, CancellationToken ct)
+    {
+        var created = 0;
+        var unrouted = 0;
+        foreach (var group in items.GroupBy(i => (i.Platform, i.ChannelId)))
+        {
+            var channel = await resolver.ResolveAsync(group.Key.Platform, group.Key.ChannelId, ct);
+            if (channel is null)
+            {
+                unrouted += group.Count();
+                logger.LogWarning("Inbound {Platform} events for unknown channel {ChannelId} ignored", group.Key.Platform, group.Key.ChannelId);
+                continue;
+            }
+            // One row per provider id even if the same payload lists it twice.
+            var list = group.DistinctBy(i => (i.Kind, i.ExternalId)).ToList();
+            foreach (var i in list) i.Payload["platform"] = i.Platform;
+            var tenant = new TenantContext { OrganizationId = channel.OrganizationId, ActorType = "system", Role = Roles.Owner };
+            await using var s = sessions.Open(tenant);
+            var ps = new List<NpgsqlParameter>
+            {
+                new() { Value = channel.OrganizationId },
+                new() { Value = list.Select(_ => Guid.CreateVersion7()).ToArray() },
+                new() { Value = list.Select(i => i.Platform).ToArray() },
+                new() { Value = list.Select(i => i.Kind).ToArray() },
+                new() { Value = list.Select(i => i.ExternalId.Length > 255 ? i.ExternalId[..255] : i.ExternalId).ToArray() },
+                new() { Value = list.Select(_ => channel.PhoneNumberId).ToArray() },
+                new() { Value = list.Select(i => i.Payload.ToJsonString()).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb },
+                new() { Value = list.Select(_ => Guid.CreateVersion7()).ToArray() },
+            };
+            await using var r = await s.ReadAsync(Sql, ps, ct);
+            while (await r.ReadAsync(ct)) created++;
+        }
+        if (created > 0) signal.Wake();
+        return new Result(items.Count, created, unrouted);
+    }
+
+    public static JsonElement ParseBody(byte[] body)
+    {
+        using var doc = JsonDocument.Parse(body);
+        return doc.RootElement.Clone();
+    }
+}

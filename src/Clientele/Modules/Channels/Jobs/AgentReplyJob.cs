@@ -1,0 +1,114 @@
+using System.Text.Json.Nodes;
+using Clientele.Modules.Conversations;
+using Clientele.Modules.Notifications;
+using Clientele.Platform.Jobs;
+using NpgsqlTypes;
+
+namespace Clientele.Modules.Channels.Jobs;
+
+/// <summary>
+/// agent.reply: the conversation's agent answers a customer message. Each AI-generated reply
+/// spends one message credit in the same transaction as the reply; at zero the customer's
+/// message stays pending and the owners are told to top up. A conversation taken by a human
+/// (assigned_to) or closed gets no automatic reply.
+/// </summary>
+public sealed class AgentReplyJob(IEnumerable<IReplyGenerator> generators, Outbox outbox) : IJobHandler
+{
+    public const string TopicName = "agent.reply";
+    public string Topic => TopicName;
+    private readonly IReplyGenerator _generator = generators.OrderByDescending(g => g.Priority).First();
+
+    private sealed record Payload(Guid ConversationId, Guid MessageId);
+
+    public async Task HandleAsync(JobContext job, CancellationToken ct)
+    {
+        var s = job.Session;
+        var p = job.Read<Payload>();
+        string? text = null, customerName = null, agentName = null, channel = null;
+        Guid? agentId = null;
+        var open = false;
+        await using (var cmd = await s.CommandAsync("""
+            SELECT m.content, c.is_active AND c.assigned_to IS NULL, c.agent_id, a.name, cu.name, coalesce(c.channel, 'api'),
+                   EXISTS (SELECT 1 FROM messages r WHERE r.organization_id = m.organization_id AND r.conversation_id = m.conversation_id
+                           AND r.role = 'assistant' AND r.extra_metadata->>'reply_to' = m.id::text)
+            FROM messages m JOIN conversations c ON c.organization_id = m.organization_id AND c.id = m.conversation_id
+            LEFT JOIN agents a ON a.organization_id = c.organization_id AND a.id = c.agent_id
+            LEFT JOIN customers cu ON cu.organization_id = c.organization_id AND cu.id = c.customer_id
+            WHERE m.organization_id = $1 AND m.id = $2
+            FOR UPDATE OF c
+            """, ct))
+        {
+            cmd.Parameters.AddWithValue(s.OrganizationId);
+            cmd.Parameters.AddWithValue(p.MessageId);
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            if (!await r.ReadAsync(ct) || r.GetBoolean(6)) return; // gone, or already answered
+            text = r.GetString(0);
+            open = r.GetBoolean(1);
+            agentId = r.IsDBNull(2) ? null : r.GetGuid(2);
+            agentName = r.IsDBNull(3) ? null : r.GetString(3);
+            customerName = r.IsDBNull(4) ? null : r.GetString(4);
+            channel = r.GetString(5);
+        }
+        if (!open) return;
+
+        if (!await MessageCredits.TrySpendAsync(s, ct))
+        {
+            await SetStatusAsync(s, p.MessageId, "pending", ct);
+            await Notifier.NotifyAdminsAsync(s, "warning", "credits_exhausted", "Message credits used up",
+                "Your AI agents stopped replying because the organization has no message credits left. Customer messages wait until credits are added.",
+                new JsonObject { ["conversation_id"] = p.ConversationId.ToString(), ["message_id"] = p.MessageId.ToString() }, TimeSpan.FromHours(1), ct);
+            return;
+        }
+        var reply = await _generator.ReplyAsync(s, new ReplyRequest(p.ConversationId, p.MessageId, agentId, agentName, text!, customerName, channel!), ct);
+        if (reply is null) return;
+        await SetStatusAsync(s, p.MessageId, null, ct);
+        var replyId = await AppendOutboundAsync(s, p.ConversationId, reply.Content, reply.AgentName ?? agentName ?? "assistant", reply.ModelUsed, reply.TokensUsed, reply.Confidence,
+            new JsonObject { ["reply_to"] = p.MessageId.ToString(), ["generated"] = true }, null, ct);
+        await outbox.EnqueueAsync(s, MessageSendJob.TopicName, new { message_id = replyId }, ct);
+    }
+
+    /// <summary>An outbound message (agent or human) waiting to be sent; returns its id.</summary>
+    public static async Task<Guid> AppendOutboundAsync(Clientele.Platform.Database.TenantSession s, Guid conversationId, string content, string agentName, string? model, int? tokens,
+        double? confidence, JsonObject metadata, Guid? createdBy, CancellationToken ct)
+    {
+        var id = Guid.CreateVersion7();
+        await using (var cmd = await s.CommandAsync("""
+            INSERT INTO messages (id, organization_id, conversation_id, role, content, agent_name, model_used, tokens_used, agent_confidence, status, extra_metadata, created_by, updated_by)
+            VALUES ($1, $2, $3, 'assistant', $4, $5, $6, $7, $8, 'pending', $9, $10, $10)
+            """, ct))
+        {
+            cmd.Parameters.AddWithValue(id);
+            cmd.Parameters.AddWithValue(s.OrganizationId);
+            cmd.Parameters.AddWithValue(conversationId);
+            cmd.Parameters.AddWithValue(content);
+            cmd.Parameters.AddWithValue(agentName.Length > 50 ? agentName[..50] : agentName);
+            cmd.Parameters.Add(new Npgsql.NpgsqlParameter { Value = (object?)model ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Varchar });
+            cmd.Parameters.Add(new Npgsql.NpgsqlParameter { Value = (object?)tokens ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
+            cmd.Parameters.Add(new Npgsql.NpgsqlParameter { Value = confidence is { } c ? Math.Round((decimal)c, 2) : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Numeric });
+            cmd.Parameters.Add(new Npgsql.NpgsqlParameter { Value = metadata.ToJsonString(), NpgsqlDbType = NpgsqlDbType.Jsonb });
+            cmd.Parameters.Add(new Npgsql.NpgsqlParameter { Value = (object?)createdBy ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+        await DeliveryStatuses.AdvanceAsync(s, id, null, "pending", null, ct);
+        await using (var touch = await s.CommandAsync("""
+            UPDATE conversations SET last_message_at = now(), last_activity_at = now(),
+              first_response_time_seconds = coalesce(first_response_time_seconds, greatest(0, extract(epoch FROM now() - started_at))::int)
+            WHERE organization_id = $1 AND id = $2
+            """, ct))
+        {
+            touch.Parameters.AddWithValue(s.OrganizationId);
+            touch.Parameters.AddWithValue(conversationId);
+            await touch.ExecuteNonQueryAsync(ct);
+        }
+        return id;
+    }
+
+    private static async Task SetStatusAsync(Clientele.Platform.Database.TenantSession s, Guid messageId, string? status, CancellationToken ct)
+    {
+        await using var cmd = await s.CommandAsync("UPDATE messages SET status = $3 WHERE organization_id = $1 AND id = $2", ct);
+        cmd.Parameters.AddWithValue(s.OrganizationId);
+        cmd.Parameters.AddWithValue(messageId);
+        cmd.Parameters.Add(new Npgsql.NpgsqlParameter { Value = (object?)status ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Varchar });
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+}

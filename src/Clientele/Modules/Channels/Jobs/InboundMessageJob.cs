@@ -1,0 +1,50 @@
+using System.Text.Json.Nodes;
+using Clientele.Modules.Conversations;
+using Clientele.Platform.Jobs;
+
+namespace Clientele.Modules.Channels.Jobs;
+
+/// <summary>inbound.message: an inbound_events message becomes a conversation message, then the agent is asked to reply.</summary>
+public sealed class InboundMessageJob(Outbox outbox) : IJobHandler
+{
+    public const string TopicName = "inbound.message";
+    public string Topic => TopicName;
+
+    private sealed record Payload(Guid InboundEventId);
+
+    public async Task HandleAsync(JobContext job, CancellationToken ct)
+    {
+        var s = job.Session;
+        var eventId = job.Read<Payload>().InboundEventId;
+        Guid phoneNumberId;
+        JsonObject payload;
+        await using (var cmd = await s.CommandAsync("SELECT phone_number_id, payload::text, processed_at IS NOT NULL FROM inbound_events WHERE organization_id = $1 AND id = $2 FOR UPDATE", ct))
+        {
+            cmd.Parameters.AddWithValue(s.OrganizationId);
+            cmd.Parameters.AddWithValue(eventId);
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            if (!await r.ReadAsync(ct) || r.GetBoolean(2)) return; // gone or already done
+            phoneNumberId = r.GetGuid(0);
+            payload = JsonNode.Parse(r.GetString(1))!.AsObject();
+        }
+        var channel = await ConversationInbox.ChannelAsync(s, phoneNumberId, ct);
+        var text = payload["text"]?.GetValue<string>() ?? "";
+        var metadata = new JsonObject
+        {
+            ["channel"] = channel.Platform, ["type"] = payload["type"]?.DeepClone(), ["from"] = payload["from"]?.DeepClone(),
+            ["cta"] = payload["cta"]?.DeepClone(), ["attachments"] = payload["attachments"]?.DeepClone(),
+            ["email"] = payload["email"]?.DeepClone(), ["inbound_event_id"] = eventId.ToString(),
+        };
+        var appended = await ConversationInbox.AppendInboundAsync(s, channel, payload["from"]!.GetValue<string>(), payload["name"]?.GetValue<string>(),
+            payload["email"]?.GetValue<string>(), text, payload["message_id"]?.GetValue<string>(), ConversationInbox.ParseTime(payload["timestamp"]?.GetValue<string>()), metadata, ct);
+
+        await using (var done = await s.CommandAsync("UPDATE inbound_events SET processed_at = now() WHERE organization_id = $1 AND id = $2", ct))
+        {
+            done.Parameters.AddWithValue(s.OrganizationId);
+            done.Parameters.AddWithValue(eventId);
+            await done.ExecuteNonQueryAsync(ct);
+        }
+        if (appended.IsNew)
+            await outbox.EnqueueAsync(s, AgentReplyJob.TopicName, new { conversation_id = appended.ConversationId, message_id = appended.MessageId }, ct);
+    }
+}

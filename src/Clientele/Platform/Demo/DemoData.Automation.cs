@@ -1,0 +1,86 @@
+namespace Clientele.Platform.Demo;
+
+internal static partial class DemoData
+{
+    /// <summary>Workflows with their runs, scheduled jobs, customer triggers with their firings, and natural-language automations.</summary>
+    public static async Task AutomationAsync(DemoContext d)
+    {
+        var f = DemoContext.FakerFor("automation");
+        var workflows = new (string Name, string Trigger, object Config, object[] Actions)[]
+        {
+            ("Renewal reminder", "time_based", new { cron = "0 9 * * 1", days_before_renewal = 90 },
+                new object[] { new { type = "notify_csm", template = "renewal_90_days" }, new { type = "create_task", title = "Prepare the renewal proposal" } }),
+            ("At-risk alert", "condition_based", new { health_score_below = 50, churn_risk_above = 0.7 },
+                new object[] { new { type = "notify_slack", channel = "#customer-success" }, new { type = "create_save_play", playbook = "Executive re-engagement" }, new { type = "email_csm" } }),
+            ("Onboarding welcome", "event_based", new { @event = "customer.created" },
+                new object[] { new { type = "send_email", template = "welcome" } }),
+        };
+        foreach (var w in workflows)
+        {
+            var workflow = await d.CreateAsync("workflows", new
+            {
+                name = w.Name, trigger_type = w.Trigger, trigger_config = w.Config, actions = w.Actions, is_active = true,
+            });
+            for (var run = 0; run < 2; run++)
+            {
+                var started = d.DaysAgo(1 + run * 7 + f.Random.Double(0, 0.5));
+                var failed = w.Trigger == "condition_based" && run == 1;
+                await d.CreateAsync("workflow_executions", new
+                {
+                    workflow_id = workflow, status = failed ? "failed" : "completed", started_at = started, completed_at = started.AddSeconds(f.Random.Int(1, 40)),
+                    error_message = failed ? "Slack webhook returned 410 Gone" : null,
+                    execution_log = w.Actions.Select((_, i) => new { step = i + 1, ok = !(failed && i == 0) }).ToArray(),
+                });
+            }
+            if (w.Trigger == "event_based")
+                await d.CreateAsync("workflow_executions", new { workflow_id = workflow, status = "running", started_at = d.DaysAgo(0.001) });
+        }
+
+        foreach (var (name, type, cron, next) in new[]
+                 {
+                     ("Nightly health rollup", "health_rollup", "0 2 * * *", 1.0), ("Analytics partitions", "analytics_partitions", "0 3 1 * *", 9.0),
+                     ("Overdue invoice reminders", "invoice_reminders", "0 8 * * 1-5", 0.5),
+                 })
+            await d.CreateAsync("scheduled_tasks", new
+            {
+                task_name = name, task_type = type, schedule = cron, parameters = new { dry_run = false }, is_active = true,
+                last_run_at = d.DaysAgo(0.9), next_run_at = d.DaysAhead(next),
+            });
+
+        // Triggers: a global one and one for a specific at-risk customer.
+        var watched = d.Customers.FirstOrDefault(c => c.Stage == "at_risk") ?? d.Customers[0];
+        var csm = d.Csms.First();
+        var global = await d.CreateAsync("triggers", new
+        {
+            user_id = csm.Id, name = "Health drop alert", description = "Alert the CSM when health drops by 15 points in a week", type = "health_change",
+            condition = new { field = "health_score", change_lte = -15, window_days = 7 }, actions = new[] { new { type = "notify", channel = "slack" } },
+            cooldown_minutes = 1440, max_fires_per_day = 10, enabled = true, last_fired_at = d.DaysAgo(2), fire_count = 3,
+        });
+        var specific = await d.CreateAsync("triggers", new
+        {
+            user_id = watched.CsmId, customer_id = watched.Id, name = $"{watched.Company} usage watch", type = "usage_drop",
+            condition = new { metric = "wau", drop_percent = 30 }, actions = new[] { new { type = "create_task", title = "Call the admin" } },
+            cooldown_minutes = 10080, enabled = true, last_fired_at = d.DaysAgo(6), fire_count = 1,
+        });
+        foreach (var (trigger, c, ago, ok) in new[] { (global, d.Customers[1], 2.0, true), (global, d.Customers[2], 5.0, true), (global, watched, 9.0, false), (specific, watched, 6.0, true) })
+            await d.CreateAsync("trigger_events", new
+            {
+                trigger_id = trigger, customer_id = c.Id, event_type = trigger == global ? "health_change" : "usage_drop",
+                event_data = new { customer = c.Company, health_score = c.Health }, actions_executed = new[] { ok ? "notify" : "notify (failed)" },
+                success = ok, error_message = ok ? null : "Slack rate limited the request", fired_at = d.DaysAgo(ago),
+            });
+
+        await d.CreateAsync("automations", new
+        {
+            name = "Weekly renewal digest", description = "Every Monday, email each CSM their renewals of the next 90 days", type = "scheduled",
+            nl_description = "Every Monday at 9, send each CSM a list of their accounts renewing in the next 90 days with health and ARR.",
+            steps = new[] { new { action = "query_renewals", days = 90 }, new { action = "email_digest", days = 0 } }, schedule = new { cron = "0 9 * * 1" },
+            scope = new { team = "success" }, enabled = true,
+        });
+        await d.CreateAsync("automations", new
+        {
+            name = "Escalate angry VIPs", type = "triggered", nl_description = "When an enterprise customer's conversation turns negative, page the CSM.",
+            steps = new[] { new { action = "page_csm" } }, trigger = new { @event = "conversation.sentiment", below = -0.5, plan = "enterprise" }, enabled = false,
+        });
+    }
+}

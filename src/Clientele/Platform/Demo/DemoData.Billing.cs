@@ -1,0 +1,125 @@
+namespace Clientele.Platform.Demo;
+
+internal static partial class DemoData
+{
+    /// <summary>
+    /// The tenant billing its customers: a subscription per paying customer (plan and MRR from the
+    /// customer), last month's invoice paid and this month's open (overdue for past-due accounts),
+    /// payments for the paid ones, a failed payment, credits and metered usage.
+    /// </summary>
+    public static async Task BillingAsync(DemoContext d)
+    {
+        var f = DemoContext.FakerFor("billing");
+        var invoiceNo = 1000;
+        var periodStart = new DateTime(d.Now.Year, d.Now.Month, 1, 0, 0, 0, DateTimeKind.Utc);
+        foreach (var c in d.Customers.Where(c => c.Paying).Take(12))
+        {
+            var annual = c.Plan == "enterprise";
+            var status = c.Stage switch { "churned" => "canceled", "at_risk" => "past_due", "onboarding" => "trialing", _ => "active" };
+            var seats = c.Plan switch { "enterprise" => 100, "premium" => 25, _ => 5 };
+            var start = annual ? new DateTime(d.Now.Year, 1, 1, 0, 0, 0, DateTimeKind.Utc) : periodStart;
+            var subscription = await d.CreateAsync("subscriptions", new
+            {
+                customer_id = c.Id, plan = c.Plan, billing_cycle = annual ? "annual" : "monthly", mrr = c.Mrr, arr = c.Arr,
+                seats_total = seats, seats_used = status == "canceled" ? 0 : f.Random.Int(seats / 3, seats),
+                status, current_period_start = start, current_period_end = annual ? start.AddYears(1) : start.AddMonths(1),
+                cancel_at_period_end = status == "canceled", canceled_at = status == "canceled" ? d.DaysAgo(10) : (DateTime?)null,
+                trial_start = status == "trialing" ? d.DaysAgo(7) : (DateTime?)null, trial_end = status == "trialing" ? d.DaysAhead(7) : (DateTime?)null,
+            });
+            d.Ids[$"subscription:{c.Id}"] = subscription;
+            if (status == "trialing") continue;
+
+            var amount = annual ? c.Arr : c.Mrr;
+            var overdue = status == "past_due";
+            // Annual plans were invoiced at the start of the year; monthly ones last month (two months ago for past-due accounts).
+            var issued = annual ? start : periodStart.AddMonths(overdue ? -2 : -1);
+            var paid = await d.CreateAsync("invoices", new
+            {
+                customer_id = c.Id, subscription_id = subscription, invoice_number = $"INV-{d.Now.Year}-{++invoiceNo}", amount, status = "paid",
+                issued_at = issued, due_at = issued.AddDays(14), paid_at = issued.AddDays(f.Random.Int(1, 12)),
+            });
+            await d.CreateAsync("payments", new
+            {
+                customer_id = c.Id, invoice_id = paid, amount, status = "succeeded", payment_method = f.PickRandom("card", "sepa_debit", "bank_transfer"),
+                transaction_id = $"ch_{f.Random.AlphaNumeric(20)}", processed_at = issued.AddDays(2),
+            });
+            if (annual || status == "canceled") continue;
+            // The next invoice is still open: a past-due account's (last month's) is past its due date, the others' is due next week.
+            var nextIssued = issued.AddMonths(1);
+            var open = await d.CreateAsync("invoices", new
+            {
+                customer_id = c.Id, subscription_id = subscription, invoice_number = $"INV-{d.Now.Year}-{++invoiceNo}", amount, status = "open",
+                issued_at = nextIssued, due_at = overdue ? nextIssued.AddDays(14) : d.DaysAhead(7),
+            });
+            if (overdue)
+            {
+                await d.CreateAsync("payments", new
+                {
+                    customer_id = c.Id, invoice_id = open, amount, status = "failed", payment_method = "card",
+                    transaction_id = $"ch_{f.Random.AlphaNumeric(20)}", processed_at = nextIssued.AddDays(14), failed_reason = "card_declined: insufficient funds",
+                });
+            }
+        }
+
+        // Credits: goodwill for accounts in trouble, promotional and migration credits partly used.
+        var atRisk = d.Customers.Where(c => c.Stage == "at_risk").Take(2).ToList();
+        foreach (var c in atRisk)
+            await d.CreateAsync("credits", new
+            {
+                customer_id = c.Id, amount = 250m, credit_type = "goodwill", reason = "Service disruption during the March outage",
+                expires_at = d.DaysAhead(90), used_amount = 0m, status = "active",
+            });
+        var paying = d.Customers.Where(c => c.Paying && c.Stage == "active").Take(3).ToList();
+        if (paying.Count > 0)
+            await d.CreateAsync("credits", new
+            {
+                customer_id = paying[0].Id, amount = 500m, credit_type = "promotional", reason = "Annual prepay incentive",
+                expires_at = d.DaysAhead(200), used_amount = 180m, status = "active",
+            });
+        if (paying.Count > 1)
+            await d.CreateAsync("credits", new
+            {
+                customer_id = paying[1].Id, amount = 1200m, currency = "EUR", credit_type = "migration", reason = "Migration from the legacy helpdesk",
+                expires_at = d.DaysAgo(5), used_amount = 1200m, status = "used",
+            });
+
+        // Metered usage of the most active customers.
+        foreach (var c in d.Customers.Where(c => c.Paying && c.Stage is "active" or "onboarding").Take(8))
+        {
+            foreach (var (type, unit, qty) in new[] { ("api_call", "calls", f.Random.Int(2000, 90000)), ("message_sent", "messages", f.Random.Int(100, 5000)), ("seat_added", "seats", f.Random.Int(1, 4)) })
+                await d.CreateAsync("usage_events", new
+                {
+                    customer_id = c.Id, event_type = type, quantity = qty, unit, end_user_id = type == "seat_added" ? $"usr_{f.Random.AlphaNumeric(8)}" : null,
+                    timestamp = d.DaysAgo(f.Random.Double(0.1, 6)), extra_metadata = new { source = "metering" },
+                });
+        }
+    }
+
+    /// <summary>The platform billing the demo organization (seed 002; read-only resources written by Stripe webhooks, here by the store directly).</summary>
+    public static async Task PlatformBillingAsync(DemoContext d)
+    {
+        var start = new DateTime(d.Now.Year, d.Now.Month, 1, 0, 0, 0, DateTimeKind.Utc);
+        var subscription = await d.CreateAsync("platform_subscriptions", new
+        {
+            stripe_customer_id = "cus_DemoNorthwind01", stripe_subscription_id = "sub_DemoNorthwind01", plan = "business", status = "active",
+            current_period_start = start, current_period_end = start.AddMonths(1), cancel_at_period_end = false,
+        });
+        for (var m = 2; m >= 0; m--)
+        {
+            var issued = start.AddMonths(-m);
+            await d.CreateAsync("platform_invoices", new
+            {
+                subscription_id = subscription, stripe_invoice_id = $"in_DemoNorthwind{issued:yyyyMM}", amount = 499.00m,
+                status = m == 0 ? "open" : "paid", invoice_pdf = $"https://pay.stripe.com/invoice/demo/{issued:yyyyMM}/pdf",
+                due_date = issued.AddDays(7), paid_at = m == 0 ? (DateTime?)null : issued.AddDays(1),
+            });
+        }
+        await d.CreateAsync("payment_methods", new
+        {
+            stripe_payment_method_id = "pm_DemoVisa4242", type = "card", card_brand = "visa", card_last4 = "4242", card_exp_month = 8, card_exp_year = d.Now.Year + 3, is_default = true,
+        });
+        await d.CreateAsync("payment_methods", new { stripe_payment_method_id = "pm_DemoSepa3000", type = "sepa_debit", is_default = false });
+        foreach (var (metric, qty) in new[] { ("messages", 18250), ("conversations", 1430), ("agents", 3), ("users", 7), ("tokens", 4_820_000) })
+            await d.CreateAsync("usage_records", new { subscription_id = subscription, metric_type = metric, quantity = qty, period_start = start, period_end = start.AddMonths(1) });
+    }
+}

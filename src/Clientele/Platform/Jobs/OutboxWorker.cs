@@ -1,0 +1,150 @@
+using System.Text.Json;
+using Clientele.Platform.Database;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Clientele.Platform.Jobs;
+
+/// <summary>
+/// Claims due outbox rows across tenants (clientele_claim_outbox: FOR UPDATE SKIP LOCKED, with a
+/// lease so a crashed node's rows come back), runs each in its tenant's transaction, and on
+/// failure retries with exponential backoff and jitter until max_attempts, then dead-letters
+/// the row with its last error. Any number of nodes can run this.
+/// </summary>
+public sealed class OutboxWorker(AppDataSource app, TenantSessions sessions, OutboxSignal signal, IEnumerable<IJobHandler> handlers,
+    IConfiguration config, ILogger<OutboxWorker> logger) : BackgroundService
+{
+    private readonly Dictionary<string, IJobHandler> _handlers = handlers.ToDictionary(h => h.Topic, StringComparer.Ordinal);
+    private readonly int _parallelism = config.GetValue("Outbox:Parallelism", 8);
+    private readonly TimeSpan _poll = TimeSpan.FromMilliseconds(config.GetValue("Outbox:PollMilliseconds", 250));
+    private readonly TimeSpan _lease = TimeSpan.FromSeconds(config.GetValue("Outbox:LeaseSeconds", 60));
+    private readonly double _backoffBaseSeconds = config.GetValue("Outbox:BackoffBaseSeconds", 2.0);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!config.GetValue("Outbox:Enabled", true)) return;
+        using var slots = new SemaphoreSlim(_parallelism);
+        var running = new List<Task>();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var free = slots.CurrentCount;
+                var claimed = free > 0 ? await ClaimAsync(free, stoppingToken) : [];
+                foreach (var job in claimed)
+                {
+                    await slots.WaitAsync(stoppingToken);
+                    running.Add(Task.Run(async () =>
+                    {
+                        try { await RunAsync(job, stoppingToken); }
+                        finally { slots.Release(); }
+                    }, stoppingToken));
+                }
+                running.RemoveAll(t => t.IsCompleted);
+                if (claimed.Count < free || free == 0)
+                {
+                    try { await signal.WaitAsync(_poll, stoppingToken); } catch (OperationCanceledException) { break; }
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { break; }
+            catch (Exception e) when (e is NpgsqlException or InvalidOperationException or TimeoutException)
+            {
+                logger.LogWarning(e, "Claiming outbox rows failed; retrying shortly");
+                try { await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken); } catch (OperationCanceledException) { break; }
+            }
+        }
+        await Task.WhenAll(running.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)));
+    }
+
+    private sealed record Claimed(Guid Id, Guid OrganizationId, string Topic, string Payload, int Attempts, int MaxAttempts);
+
+    private async Task<List<Claimed>> ClaimAsync(int limit, CancellationToken ct)
+    {
+        await using var cmd = app.DataSource.CreateCommand("SELECT id, organization_id, topic, payload::text, attempts, max_attempts FROM clientele_claim_outbox($1, $2, $3)");
+        cmd.Parameters.AddWithValue(limit);
+        cmd.Parameters.AddWithValue(_lease);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = _handlers.Keys.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        var list = new List<Claimed>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct)) list.Add(new Claimed(r.GetGuid(0), r.GetGuid(1), r.GetString(2), r.GetString(3), r.GetInt32(4), r.GetInt32(5)));
+        return list;
+    }
+
+    /// <summary>Runs one claimed row to completion, retry or dead letter. Public for tests that drive jobs directly.</summary>
+    private async Task RunAsync(Claimed job, CancellationToken ct)
+    {
+        var handler = _handlers[job.Topic];
+        using var payload = JsonDocument.Parse(job.Payload);
+        var tenant = new TenantContext { OrganizationId = job.OrganizationId, ActorType = "system", Role = Roles.Owner };
+        await using var s = sessions.Open(tenant);
+        var ctx = new JobContext(job.Id, job.Topic, payload.RootElement, job.Attempts, job.MaxAttempts, s);
+        try
+        {
+            await s.BeginAsync(ct);
+            await handler.HandleAsync(ctx, ct);
+            await using (var done = await s.CommandAsync("UPDATE outbox SET processed_at = now(), locked_until = NULL, last_error = NULL WHERE id = $1", ct))
+            {
+                done.Parameters.AddWithValue(job.Id);
+                await done.ExecuteNonQueryAsync(ct);
+            }
+            await s.CommitAsync(ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Shutting down: the lease expires and another node (or the next start) takes it.
+        }
+        catch (Exception e)
+        {
+            await s.RollbackAsync(CancellationToken.None);
+            var retryLater = e as RetryLaterException;
+            var error = $"{e.GetType().Name}: {e.Message}";
+            var dead = job.Attempts >= job.MaxAttempts || e is PermanentJobException;
+            var delay = retryLater?.After ?? Backoff(job.Attempts);
+            if (dead) logger.LogError(e, "Outbox {Id} ({Topic}) dead after {Attempts} attempts", job.Id, job.Topic, job.Attempts);
+            else logger.LogWarning("Outbox {Id} ({Topic}) attempt {Attempt} failed, retrying in {Delay}: {Error}", job.Id, job.Topic, job.Attempts, delay, error);
+            try
+            {
+                await s.BeginAsync(CancellationToken.None);
+                if (dead) await handler.OnDeadAsync(ctx, error, CancellationToken.None);
+                await using (var cmd = await s.CommandAsync(dead
+                    ? "UPDATE outbox SET dead_at = now(), locked_until = NULL, last_error = $2 WHERE id = $1"
+                    : "UPDATE outbox SET available_at = now() + $3, locked_until = NULL, last_error = $2 WHERE id = $1", CancellationToken.None))
+                {
+                    cmd.Parameters.AddWithValue(job.Id);
+                    cmd.Parameters.AddWithValue(error.Length > 4000 ? error[..4000] : error);
+                    if (!dead) cmd.Parameters.AddWithValue(delay);
+                    await cmd.ExecuteNonQueryAsync(CancellationToken.None);
+                }
+                await s.CommitAsync(CancellationToken.None);
+            }
+            catch (Exception inner) when (inner is NpgsqlException or InvalidOperationException)
+            {
+                logger.LogError(inner, "Recording the failure of outbox {Id} failed; its lease will expire and it will run again", job.Id);
+            }
+        }
+    }
+
+    /// <summary>2^attempt × base seconds (capped at 10 minutes), with ±20% jitter so retries do not synchronize.</summary>
+    public TimeSpan Backoff(int attempt)
+    {
+        var seconds = Math.Min(600, _backoffBaseSeconds * Math.Pow(2, Math.Max(0, attempt - 1)));
+        return TimeSpan.FromSeconds(seconds * (0.8 + (Random.Shared.NextDouble() * 0.4)));
+    }
+}
+
+public static class JobsSetup
+{
+    public static IServiceCollection AddClienteleJobs(this IServiceCollection services)
+    {
+        services.AddSingleton<OutboxSignal>();
+        services.AddSingleton<Outbox>();
+        services.AddHostedService<OutboxWorker>();
+        foreach (var type in typeof(IJobHandler).Assembly.GetTypes().Where(t => t is { IsClass: true, IsAbstract: false } && typeof(IJobHandler).IsAssignableFrom(t)))
+            services.AddSingleton(typeof(IJobHandler), type);
+        return services;
+    }
+}
