@@ -11,8 +11,14 @@ public static class BenchCli
             case "resource-api":
                 await ResourceApiBench.RunAsync(TimeSpan.FromSeconds(seconds));
                 return 0;
+            case "webhooks":
+                await WebhookIngestionBench.RunAsync(TimeSpan.FromSeconds(seconds));
+                return 0;
+            case "webhooks-crash":
+                await WebhookCrashBench.RunAsync();
+                return 0;
             default:
-                Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Clientele.Bench -- [resource-api] [seconds-per-round]");
+                Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Clientele.Bench -- [resource-api|webhooks|webhooks-crash] [seconds-per-round]");
                 return 2;
         }
     }

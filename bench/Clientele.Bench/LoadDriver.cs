@@ -7,19 +7,24 @@ public static class LoadDriver
 {
     public sealed record Result(double RequestsPerSecond, double P50Ms, double P99Ms, int Errors);
 
-    public static async Task<Result> RunAsync(HttpClient client, Func<int, string> url, TimeSpan duration, int workers)
+    public static Task<Result> RunAsync(HttpClient client, Func<int, string> url, TimeSpan duration, int workers) =>
+        RunAsync(client, i => new HttpRequestMessage(HttpMethod.Get, url(i)), duration, workers);
+
+    public static async Task<Result> RunAsync(HttpClient client, Func<int, HttpRequestMessage> request, TimeSpan duration, int workers)
     {
         var latencies = new List<double>[workers];
         var errors = 0;
         var stop = Stopwatch.StartNew();
+        var counter = -1;
         var tasks = Enumerable.Range(0, workers).Select(async w =>
         {
             var mine = latencies[w] = new List<double>(100_000);
-            var i = w;
             while (stop.Elapsed < duration)
             {
+                var i = Interlocked.Increment(ref counter); // unique across workers (webhook ids must not repeat)
                 var t0 = Stopwatch.GetTimestamp();
-                using var res = await client.GetAsync(url(i++), HttpCompletionOption.ResponseContentRead);
+                using var req = request(i);
+                using var res = await client.SendAsync(req, HttpCompletionOption.ResponseContentRead);
                 if (!res.IsSuccessStatusCode) Interlocked.Increment(ref errors);
                 mine.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
             }
