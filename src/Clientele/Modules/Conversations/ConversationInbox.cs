@@ -32,9 +32,26 @@ public static class ConversationInbox
         return new Channel(phoneNumberId, r.GetString(0), r.IsDBNull(1) ? null : r.GetGuid(1));
     }
 
+    /// <summary>
+    /// Threading for channels whose messages name the messages they answer (email's In-Reply-To and
+    /// References). <paramref name="ReplyTo"/>: provider message ids, most specific first; when one of
+    /// them is a message of an active conversation on the same channel, the new message joins that
+    /// conversation (and its customer) whoever sent it; otherwise the usual rule applies.
+    /// <paramref name="NewConversationMetadata"/> becomes the extra_metadata of a conversation the
+    /// message starts; <paramref name="ConversationMetadataUpdate"/> is merged key by key into the
+    /// conversation's extra_metadata with every new message.
+    /// </summary>
+    public sealed record MessageThread(IReadOnlyList<string> ReplyTo, JsonObject? NewConversationMetadata = null, JsonObject? ConversationMetadataUpdate = null);
+
     /// <param name="handle">the person on the channel: phone (WhatsApp), account id (Instagram), visitor id (webchat), address (email)</param>
+    public static Task<Appended> AppendInboundAsync(TenantSession s, Channel channel, string handle, string? displayName, string? email,
+        string text, string? platformMessageId, DateTime? sentAt, JsonObject metadata, CancellationToken ct) =>
+        AppendInboundAsync(s, channel, handle, displayName, email, text, platformMessageId, sentAt, metadata, null, ct);
+
+    /// <param name="handle">the person on the channel: phone (WhatsApp), account id (Instagram), visitor id (webchat), address (email)</param>
+    /// <param name="thread">optional threading (email); null keeps the one-conversation-per-channel-and-handle rule alone</param>
     public static async Task<Appended> AppendInboundAsync(TenantSession s, Channel channel, string handle, string? displayName, string? email,
-        string text, string? platformMessageId, DateTime? sentAt, JsonObject metadata, CancellationToken ct)
+        string text, string? platformMessageId, DateTime? sentAt, JsonObject metadata, MessageThread? thread, CancellationToken ct)
     {
         handle = handle.Length > 50 ? handle[..50] : handle;
         await using (var lockCmd = await s.CommandAsync("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", ct))
@@ -45,8 +62,9 @@ public static class ConversationInbox
         if (platformMessageId is not null && await ExistingMessageAsync(s, platformMessageId, ct) is { } dup)
             return dup;
 
-        var customerId = await FindOrCreateCustomerAsync(s, channel.Platform, handle, displayName, email, ct);
-        var conversationId = await FindOrCreateConversationAsync(s, channel, handle, customerId, ct);
+        var joined = thread is { ReplyTo.Count: > 0 } ? await FindThreadAsync(s, channel, thread.ReplyTo, ct) : null;
+        var customerId = joined?.CustomerId ?? await FindOrCreateCustomerAsync(s, channel.Platform, handle, displayName, email, ct);
+        var conversationId = joined?.ConversationId ?? await FindOrCreateConversationAsync(s, channel, handle, customerId, thread?.NewConversationMetadata, ct);
 
         var messageId = Guid.CreateVersion7();
         await using var ins = await s.CommandAsync("""
@@ -66,12 +84,14 @@ public static class ConversationInbox
         if (seq is null) return await ExistingMessageAsync(s, platformMessageId!, ct) ?? throw new InvalidOperationException("message vanished");
 
         await using var touch = await s.CommandAsync("""
-            UPDATE conversations SET last_message_at = greatest(last_message_at, coalesce($3, now())), last_activity_at = now()
+            UPDATE conversations SET last_message_at = greatest(last_message_at, coalesce($3, now())), last_activity_at = now(),
+              extra_metadata = CASE WHEN $4::jsonb IS NULL THEN extra_metadata ELSE coalesce(extra_metadata, '{}'::jsonb) || $4::jsonb END
             WHERE organization_id = $1 AND id = $2
             """, ct);
         touch.Parameters.AddWithValue(s.OrganizationId);
         touch.Parameters.AddWithValue(conversationId);
         touch.Parameters.Add(new NpgsqlParameter { Value = (object?)sentAt ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        touch.Parameters.Add(new NpgsqlParameter { Value = (object?)thread?.ConversationMetadataUpdate?.ToJsonString() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Jsonb });
         await touch.ExecuteNonQueryAsync(ct);
         return new Appended(conversationId, customerId, messageId, (int)seq, true);
     }
@@ -141,7 +161,24 @@ public static class ConversationInbox
         return id;
     }
 
-    private static async Task<Guid> FindOrCreateConversationAsync(TenantSession s, Channel channel, string handle, Guid customerId, CancellationToken ct)
+    /// <summary>The active conversation on this channel that holds one of the messages named (the first named wins), and its customer.</summary>
+    private static async Task<(Guid ConversationId, Guid? CustomerId)?> FindThreadAsync(TenantSession s, Channel channel, IReadOnlyList<string> replyTo, CancellationToken ct)
+    {
+        await using var cmd = await s.CommandAsync("""
+            SELECT c.id, c.customer_id FROM messages m
+            JOIN conversations c ON c.organization_id = m.organization_id AND c.id = m.conversation_id
+            WHERE m.organization_id = $1 AND m.platform_message_id = ANY ($2) AND c.phone_number_id = $3 AND c.is_active AND c.deleted_at IS NULL
+            ORDER BY array_position($2, m.platform_message_id::text), m.created_at DESC
+            LIMIT 1
+            """, ct);
+        cmd.Parameters.AddWithValue(s.OrganizationId);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = replyTo.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        cmd.Parameters.AddWithValue(channel.PhoneNumberId);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        return await r.ReadAsync(ct) ? (r.GetGuid(0), r.IsDBNull(1) ? null : r.GetGuid(1)) : null;
+    }
+
+    private static async Task<Guid> FindOrCreateConversationAsync(TenantSession s, Channel channel, string handle, Guid customerId, JsonObject? metadata, CancellationToken ct)
     {
         await using (var find = await s.CommandAsync("""
             SELECT id FROM conversations WHERE organization_id = $1 AND phone_number_id = $2 AND customer_phone = $3 AND is_active AND deleted_at IS NULL
@@ -155,8 +192,8 @@ public static class ConversationInbox
         }
         var id = Guid.CreateVersion7();
         await using var ins = await s.CommandAsync("""
-            INSERT INTO conversations (id, organization_id, customer_id, agent_id, phone_number_id, customer_phone, channel, status, is_active, last_activity_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, 'active', true, now())
+            INSERT INTO conversations (id, organization_id, customer_id, agent_id, phone_number_id, customer_phone, channel, status, is_active, last_activity_at, extra_metadata)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, 'active', true, now(), $8)
             """, ct);
         ins.Parameters.AddWithValue(id);
         ins.Parameters.AddWithValue(s.OrganizationId);
@@ -165,6 +202,7 @@ public static class ConversationInbox
         ins.Parameters.AddWithValue(channel.PhoneNumberId);
         ins.Parameters.AddWithValue(handle);
         ins.Parameters.AddWithValue(channel.Platform == "webchat" ? "web_chat" : channel.Platform);
+        ins.Parameters.Add(new NpgsqlParameter { Value = (object?)metadata?.ToJsonString() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Jsonb });
         await ins.ExecuteNonQueryAsync(ct);
         return id;
     }

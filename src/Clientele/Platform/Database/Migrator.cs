@@ -91,14 +91,16 @@ public sealed class Migrator(DatabaseSettings settings, ILogger<Migrator> logger
             if (settings.ManagesAppRolePassword)
             {
                 // The app role logs in with the derived password (see DatabaseSettings).
-                await Exec(conn, null, $"ALTER ROLE {DatabaseSettings.AppRole} LOGIN PASSWORD '{settings.AppRolePassword}'", ct);
+                await AlterRoleAsync(conn, $"ALTER ROLE {DatabaseSettings.AppRole} LOGIN PASSWORD '{settings.AppRolePassword}'", ct);
             }
             await Exec(conn, null, $"GRANT SELECT ON schema_migrations TO {DatabaseSettings.AppRole}", ct);
             return count;
         }
         finally
         {
-            await Exec(conn, null, $"SELECT pg_advisory_unlock({LockKey})", CancellationToken.None);
+            // A broken connection has released its lock already; unlocking it would hide the original error.
+            if (conn.State == System.Data.ConnectionState.Open)
+                await Exec(conn, null, $"SELECT pg_advisory_unlock({LockKey})", CancellationToken.None);
         }
     }
 
@@ -117,6 +119,33 @@ public sealed class Migrator(DatabaseSettings settings, ILogger<Migrator> logger
         if (position <= 0 || position > sql.Length) return "";
         var start = Math.Max(0, position - 40);
         return sql.Substring(start, Math.Min(80, sql.Length - start)).ReplaceLineEndings(" ");
+    }
+
+    /// <summary>
+    /// Roles live in pg_authid, shared by every database of the cluster (the advisory lock is per
+    /// database): two databases migrated at once (test fixtures, apps sharing a server) can collide
+    /// with "tuple concurrently updated", which also drops the connection. The statement is
+    /// idempotent, so it is retried on a fresh connection.
+    /// </summary>
+    private static async Task AlterRoleAsync(NpgsqlConnection conn, string sql, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                if (conn.State != System.Data.ConnectionState.Open)
+                {
+                    await conn.CloseAsync();
+                    await conn.OpenAsync(ct);
+                }
+                await Exec(conn, null, sql, ct);
+                return;
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InternalError && attempt < 5)
+            {
+                await Task.Delay(25 * attempt, ct);
+            }
+        }
     }
 
     private static async Task Exec(NpgsqlConnection conn, NpgsqlTransaction? tx, string sql, CancellationToken ct)

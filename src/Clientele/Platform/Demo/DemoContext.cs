@@ -41,7 +41,6 @@ public sealed class DemoContext(ResourceStore store, ResourceRegistry registry, 
     public List<DemoCustomer> Customers { get; } = [];
     /// <summary>Ids other modules refer to, by a short name ("agent:whatsapp", "conversation:support:0", ...).</summary>
     public Dictionary<string, Guid> Ids { get; } = new(StringComparer.Ordinal);
-    public int Rows { get; private set; }
     /// <summary>Inbound channel messages of the demo chats, for the channel pipeline's bookkeeping (inbound events, outbox).</summary>
     public List<(string Platform, Guid PhoneNumberId, string ExternalId, string From, string Text, DateTime At, Guid MessageId)> Inbound { get; } = [];
 
@@ -61,7 +60,6 @@ public sealed class DemoContext(ResourceStore store, ResourceRegistry registry, 
     {
         var def = registry.Find(table) ?? throw new InvalidOperationException($"The demo writes {table}, which is not a registered resource.");
         var result = await store.CreateAsync(Session, def, JsonSerializer.SerializeToElement(row, Json), Ct);
-        Rows++;
         return result.Id!.Value;
     }
 
@@ -95,7 +93,6 @@ public sealed class DemoContext(ResourceStore store, ResourceRegistry registry, 
             await cmd.ExecuteNonQueryAsync(Ct);
         }
         await Session.CommitAsync(Ct);
-        Rows++;
     }
 
     public DateTime DaysAgo(double days) => Now.AddDays(-days);

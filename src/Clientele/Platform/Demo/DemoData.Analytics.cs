@@ -108,11 +108,11 @@ internal static partial class DemoData
         }
         // activity_logs_archive holds entries older than a year, moved by the retention job: created_at is
         // server-set in the store, so these are inserted with SQL as the job would leave them.
-        foreach (var (ago, action) in new[] { (400, "customer.created"), (420, "user.invited"), (455, "workflow.created") })
+        foreach (var (ago, action) in new[] { (400, "customer.updated"), (420, "note.created"), (455, "customer.created") })
             await d.ExecuteAsync("""
                 INSERT INTO activity_logs_archive (id, organization_id, user_id, actor_name, action_type, resource_type, resource_id, resource_name, metadata, ip_address, created_at)
                 VALUES ($1, $2, $3, $4, $5, 'customers', $6, $7, '{"via": "web"}', '198.51.100.7', $8)
-                """, Guid.CreateVersion7(), d.Session.OrganizationId, d.OwnerId, "Dana Demo", action, d.Customers[ago % 60].Id, d.Customers[ago % 60].Company, d.DaysAgo(ago));
+                """, Guid.CreateVersion7(), d.Session.OrganizationId, d.OwnerId, d.Users[0].Name, action, d.Customers[ago % 60].Id, d.Customers[ago % 60].Company, d.DaysAgo(ago));
 
         // The LLM cost ledger (read-only resource, written by the AI layer; here by the store directly).
         foreach (var (workflow, node, model, prompt, completion, latency) in new[]

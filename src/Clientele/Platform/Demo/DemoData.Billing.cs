@@ -4,8 +4,8 @@ internal static partial class DemoData
 {
     /// <summary>
     /// The tenant billing its customers: a subscription per paying customer (plan and MRR from the
-    /// customer), last month's invoice paid and this month's open (overdue for past-due accounts),
-    /// payments for the paid ones, a failed payment, credits and metered usage.
+    /// customer), invoices with their payments (paid ones, this month's open one, and for past-due
+    /// accounts an overdue one with a declined payment), credits and metered usage.
     /// </summary>
     public static async Task BillingAsync(DemoContext d)
     {
@@ -31,34 +31,22 @@ internal static partial class DemoData
 
             var amount = annual ? c.Arr : c.Mrr;
             var overdue = status == "past_due";
-            // Annual plans were invoiced at the start of the year; monthly ones last month (two months ago for past-due accounts).
-            var issued = annual ? start : periodStart.AddMonths(overdue ? -2 : -1);
-            var paid = await d.CreateAsync("invoices", new
+            if (annual)
             {
-                customer_id = c.Id, subscription_id = subscription, invoice_number = $"INV-{d.Now.Year}-{++invoiceNo}", amount, status = "paid",
-                issued_at = issued, due_at = issued.AddDays(14), paid_at = issued.AddDays(f.Random.Int(1, 12)),
-            });
-            await d.CreateAsync("payments", new
-            {
-                customer_id = c.Id, invoice_id = paid, amount, status = "succeeded", payment_method = f.PickRandom("card", "sepa_debit", "bank_transfer"),
-                transaction_id = $"ch_{f.Random.AlphaNumeric(20)}", processed_at = issued.AddDays(2),
-            });
-            if (annual || status == "canceled") continue;
-            // The next invoice is still open: a past-due account's (last month's) is past its due date, the others' is due next week.
-            var nextIssued = issued.AddMonths(1);
-            var open = await d.CreateAsync("invoices", new
-            {
-                customer_id = c.Id, subscription_id = subscription, invoice_number = $"INV-{d.Now.Year}-{++invoiceNo}", amount, status = "open",
-                issued_at = nextIssued, due_at = overdue ? nextIssued.AddDays(14) : d.DaysAhead(7),
-            });
-            if (overdue)
-            {
-                await d.CreateAsync("payments", new
-                {
-                    customer_id = c.Id, invoice_id = open, amount, status = "failed", payment_method = "card",
-                    transaction_id = $"ch_{f.Random.AlphaNumeric(20)}", processed_at = nextIssued.AddDays(14), failed_reason = "card_declined: insufficient funds",
-                });
+                // Invoiced at the start of the year: paid, or still open past its due date for a past-due account.
+                await InvoiceAsync(d, f, c, subscription, $"INV-{d.Now.Year}-{++invoiceNo}", amount, start, paid: !overdue);
+                continue;
             }
+            // Monthly: last month's invoice is paid (two months ago for past-due accounts, whose last one is unpaid).
+            await InvoiceAsync(d, f, c, subscription, $"INV-{d.Now.Year}-{++invoiceNo}", amount, periodStart.AddMonths(overdue ? -2 : -1), paid: true);
+            if (status == "canceled") continue;
+            if (overdue) await InvoiceAsync(d, f, c, subscription, $"INV-{d.Now.Year}-{++invoiceNo}", amount, periodStart.AddMonths(-1), paid: false);
+            else
+                await d.CreateAsync("invoices", new
+                {
+                    customer_id = c.Id, subscription_id = subscription, invoice_number = $"INV-{d.Now.Year}-{++invoiceNo}", amount, status = "open",
+                    issued_at = periodStart, due_at = d.DaysAhead(7),
+                });
         }
 
         // Credits: goodwill for accounts in trouble, promotional and migration credits partly used.
@@ -93,6 +81,22 @@ internal static partial class DemoData
                     timestamp = d.DaysAgo(f.Random.Double(0.1, 6)), extra_metadata = new { source = "metering" },
                 });
         }
+    }
+
+    /// <summary>An invoice due 14 days after issue: paid (with its payment) or still open and overdue (with a declined payment).</summary>
+    private static async Task InvoiceAsync(DemoContext d, Bogus.Faker f, DemoCustomer c, Guid subscription, string number, decimal amount, DateTime issued, bool paid)
+    {
+        var invoice = await d.CreateAsync("invoices", new
+        {
+            customer_id = c.Id, subscription_id = subscription, invoice_number = number, amount, status = paid ? "paid" : "open",
+            issued_at = issued, due_at = issued.AddDays(14), paid_at = paid ? issued.AddDays(f.Random.Int(1, 12)) : (DateTime?)null,
+        });
+        await d.CreateAsync("payments", new
+        {
+            customer_id = c.Id, invoice_id = invoice, amount, status = paid ? "succeeded" : "failed",
+            payment_method = paid ? f.PickRandom("card", "sepa_debit", "bank_transfer") : "card", transaction_id = $"ch_{f.Random.AlphaNumeric(20)}",
+            processed_at = paid ? issued.AddDays(2) : issued.AddDays(14), failed_reason = paid ? null : "card_declined: insufficient funds",
+        });
     }
 
     /// <summary>The platform billing the demo organization (seed 002; read-only resources written by Stripe webhooks, here by the store directly).</summary>

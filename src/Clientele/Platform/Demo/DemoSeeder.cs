@@ -98,7 +98,12 @@ public static class DemoSeeder
     private static async Task TeamAndCustomersAsync(DemoContext d)
     {
         var faker = new Faker("en") { Random = new Randomizer(DemoContext.Seed) };
-        d.Users.Add(new DemoUser(d.OwnerId, "Dana Demo", DemoEmail, Roles.Owner, "management"));
+        await using (var owner = await d.Session.ReadAsync("SELECT coalesce(name, email), email FROM users WHERE organization_id = $1 AND id = $2",
+                         [new NpgsqlParameter { Value = d.Session.OrganizationId }, new NpgsqlParameter { Value = d.OwnerId }], d.Ct))
+        {
+            if (!await owner.ReadAsync(d.Ct)) throw new InvalidOperationException($"No owner {d.OwnerId} in organization {d.Session.OrganizationId}.");
+            d.Users.Add(new DemoUser(d.OwnerId, owner.GetString(0), owner.GetString(1), Roles.Owner, "management"));
+        }
         var csms = new List<Guid>();
         foreach (var (first, last, role, dept, title) in new[]
                  {

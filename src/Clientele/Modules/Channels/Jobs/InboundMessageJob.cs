@@ -35,8 +35,9 @@ public sealed class InboundMessageJob(Outbox outbox) : IJobHandler
             ["cta"] = payload["cta"]?.DeepClone(), ["attachments"] = payload["attachments"]?.DeepClone(),
             ["email"] = payload["email"]?.DeepClone(), ["inbound_event_id"] = eventId.ToString(),
         };
+        var thread = ThreadOf(payload, metadata);
         var appended = await ConversationInbox.AppendInboundAsync(s, channel, payload["from"]!.GetValue<string>(), payload["name"]?.GetValue<string>(),
-            payload["email"]?.GetValue<string>(), text, payload["message_id"]?.GetValue<string>(), ConversationInbox.ParseTime(payload["timestamp"]?.GetValue<string>()), metadata, ct);
+            payload["email"]?.GetValue<string>(), text, payload["message_id"]?.GetValue<string>(), ConversationInbox.ParseTime(payload["timestamp"]?.GetValue<string>()), metadata, thread, ct);
 
         await using (var done = await s.CommandAsync("UPDATE inbound_events SET processed_at = now() WHERE organization_id = $1 AND id = $2", ct))
         {
@@ -46,5 +47,33 @@ public sealed class InboundMessageJob(Outbox outbox) : IJobHandler
         }
         if (appended.IsNew)
             await outbox.EnqueueAsync(s, AgentReplyJob.TopicName, new { conversation_id = appended.ConversationId, message_id = appended.MessageId }, ct);
+    }
+
+    /// <summary>
+    /// Email threading (payloads with subject / in_reply_to / references; other channels have none
+    /// and get null): the message joins the conversation holding the message it answers
+    /// (In-Reply-To first, then References newest first); the subject goes into the message's and a
+    /// new conversation's extra_metadata, and the conversation keeps the latest Message-ID and its
+    /// References chain ("thread") so that replies can be threaded by mail clients.
+    /// </summary>
+    private static ConversationInbox.MessageThread? ThreadOf(JsonObject payload, JsonObject metadata)
+    {
+        if (!payload.ContainsKey("subject") && !payload.ContainsKey("in_reply_to") && !payload.ContainsKey("references")) return null;
+        var subject = payload["subject"]?.GetValue<string>();
+        var inReplyTo = payload["in_reply_to"]?.GetValue<string>();
+        var references = payload["references"] is JsonArray refs ? refs.Select(r => r?.GetValue<string>()).OfType<string>().ToList() : [];
+        metadata["subject"] = subject;
+        metadata["in_reply_to"] = inReplyTo;
+        metadata["references"] = new JsonArray(references.Select(r => (JsonNode)r).ToArray());
+        var replyTo = new List<string>();
+        if (inReplyTo is not null) replyTo.Add(inReplyTo);
+        replyTo.AddRange(Enumerable.Reverse(references));
+        // RFC 5322 3.6.4: a reply's References are the parent's References (or In-Reply-To) plus the parent's Message-ID.
+        var chain = references.Count > 0 ? references : inReplyTo is not null ? [inReplyTo] : new List<string>();
+        if (payload["message_id"]?.GetValue<string>() is { } messageId) chain = [.. chain.Where(r => r != messageId), messageId];
+        if (chain.Count > 50) chain = [chain[0], .. chain[^49..]];
+        return new ConversationInbox.MessageThread(replyTo.Distinct().ToList(),
+            new JsonObject { ["subject"] = subject },
+            new JsonObject { ["thread"] = new JsonObject { ["last_message_id"] = chain.LastOrDefault(), ["references"] = new JsonArray(chain.Select(r => (JsonNode)r).ToArray()) } });
     }
 }

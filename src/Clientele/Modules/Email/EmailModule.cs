@@ -1,0 +1,24 @@
+using Clientele.Modules.Channels;
+using Clientele.Platform.Hosting;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Clientele.Modules.Email;
+
+/// <summary>
+/// The email channel: inbound mail through a signed JSON webhook (POST /webhooks/email, shape in
+/// docs/channels-email.md), threaded by Message-ID / In-Reply-To / References, and replies sent
+/// through an SMTP relay. Inbound mail joins the same pipeline as the other channels
+/// (InboundIngestor → inbound.message → agent.reply → message.send → EmailSender).
+/// </summary>
+public sealed class EmailModule : IModule
+{
+    public void AddServices(IServiceCollection services, IConfiguration config)
+    {
+        services.AddSingleton<EmailOptions>();
+        services.AddSingleton<IChannelSender, EmailSender>();
+    }
+
+    public void MapRoot(IEndpointRouteBuilder app) => EmailWebhookApi.Map(app);
+}
