@@ -1,5 +1,8 @@
 using Clientele.Platform.Hosting;
 using Clientele.Platform.Resources;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Clientele.Modules.Analytics;
 
@@ -31,4 +34,8 @@ public sealed class AnalyticsModule : IModule
         r.Table("llm_usage_logs").ReadOnly()
             .Describe("Every language-model call with workflow, node, model, tokens, latency and cost.");
     }
+
+    public void AddServices(IServiceCollection services, IConfiguration config) => services.AddHostedService<MaintenanceJob>();
+
+    public void MapEndpoints(RouteGroupBuilder api) => ReportsApi.Map(api);
 }

@@ -1,0 +1,76 @@
+using System.Text.Json;
+using Clientele.Platform.Database;
+using Clientele.Platform.Resources;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Npgsql;
+
+namespace Clientele.Modules.Analytics;
+
+/// <summary>Seed 002's reporting views: the organization summary (with the 30-day metrics view) and user activity.</summary>
+public static class ReportsApi
+{
+    public static void Map(RouteGroupBuilder api)
+    {
+        api.MapGet("/organization/summary", Summary).WithTags("Reports").WithName("OrganizationSummary")
+            .WithSummary("organization_summary plus the last 30 days from mv_organization_metrics (refreshed hourly)");
+        api.MapGet("/users/activity", UserActivity).WithTags("Reports").WithName("UserActivity")
+            .WithSummary("user_activity_summary: each user's last activity, agents created and activities");
+    }
+
+    private static async Task<IResult> Summary(HttpContext ctx, TenantSessions sessions, TenantContext tenant)
+    {
+        await using var s = sessions.Open(tenant);
+        await s.BeginAsync(ctx.RequestAborted);
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        await using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            await WriteRowAsync(s, w, "summary", "SELECT * FROM organization_summary", ctx.RequestAborted);
+            await WriteRowAsync(s, w, "metrics_30d", "SELECT user_count, total_messages, avg_response_time, refreshed_at FROM clientele_org_metrics()", ctx.RequestAborted);
+            w.WriteEndObject();
+        }
+        await s.CommitAsync(ctx.RequestAborted);
+        return new JsonBytesResult(buffer.WrittenSpan.ToArray(), 200);
+    }
+
+    private static async Task<IResult> UserActivity(HttpContext ctx, TenantSessions sessions, TenantContext tenant)
+    {
+        await using var s = sessions.Open(tenant);
+        await using var r = await s.ReadAsync("SELECT * FROM user_activity_summary ORDER BY last_active_at DESC NULLS LAST, user_id LIMIT 500", [], ctx.RequestAborted);
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        await using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteString("object", "list");
+            w.WriteStartArray("data");
+            while (await r.ReadAsync(ctx.RequestAborted)) WriteFields(w, r);
+            w.WriteEndArray();
+            w.WriteBoolean("has_more", false);
+            w.WriteNull("next_cursor");
+            w.WriteEndObject();
+        }
+        return new JsonBytesResult(buffer.WrittenSpan.ToArray(), 200);
+    }
+
+    private static async Task WriteRowAsync(TenantSession s, Utf8JsonWriter w, string name, string sql, CancellationToken ct)
+    {
+        await using var cmd = await s.CommandAsync(sql, ct);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        w.WritePropertyName(name);
+        if (await r.ReadAsync(ct)) WriteFields(w, r);
+        else w.WriteNullValue();
+    }
+
+    private static void WriteFields(Utf8JsonWriter w, NpgsqlDataReader r)
+    {
+        w.WriteStartObject();
+        for (var i = 0; i < r.FieldCount; i++)
+        {
+            w.WritePropertyName(r.GetName(i));
+            RowJson.WriteScalar(w, ColumnKind.Text, r.IsDBNull(i) ? null : r.GetValue(i));
+        }
+        w.WriteEndObject();
+    }
+}
