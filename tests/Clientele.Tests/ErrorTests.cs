@@ -17,9 +17,13 @@ public sealed class ErrorTests(AppFixture app) : IClassFixture<AppFixture>
         var t = await app.SignupAsync();
         await t.Http.CreateCustomerAsync(new { email = "dup@acme.test" });
         (await t.Http.PostJsonAsync("/api/v1/customers", new { email = "dup@acme.test" })).ShouldBeProblem(409, "email");
-        (await t.Http.PostJsonAsync("/api/v1/customers", new { email = "a@acme.test", health_score = 150 })).ShouldBeProblem(422, "health_score");
+        var range = await t.Http.PostJsonAsync("/api/v1/customers", new { email = "a@acme.test", health_score = 150 });
+        range.ShouldBeProblem(422, "health_score");
+        range.Json!["errors"]!["health_score"]![0]!.GetValue<string>().ShouldContain("health_score <= 100"); // says what the rule is
         (await t.Http.PostJsonAsync("/api/v1/customers", new { email = "b@acme.test", churn_risk = 1.5 })).ShouldBeProblem(422, "churn_risk");
-        (await t.Http.PostJsonAsync("/api/v1/customers", new { email = "c@acme.test", plan = "platinum" })).ShouldBeProblem(422, "plan");
+        var plan = await t.Http.PostJsonAsync("/api/v1/customers", new { email = "c@acme.test", plan = "platinum" });
+        plan.ShouldBeProblem(422, "plan");
+        plan.Json!["errors"]!["plan"]![0]!.GetValue<string>().ShouldContain("'enterprise'");
         (await t.Http.PostJsonAsync("/api/v1/customers", new { email = "d@acme.test", csm_id = Guid.NewGuid() })).ShouldBeProblem(422, "csm_id");
         (await CountAsync(t.Http)).ShouldBe(1);
     }

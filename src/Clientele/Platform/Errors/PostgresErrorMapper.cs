@@ -21,7 +21,8 @@ public static class PostgresErrorMapper
             PostgresErrorCodes.UniqueViolation =>
                 ProblemException.Conflict($"A row with the same {string.Join(", ", Fields())} already exists.", Each("is already taken")),
             PostgresErrorCodes.CheckViolation =>
-                ProblemException.Validation(Each($"violates the rule {e.ConstraintName}" + (CheckText(catalog, e) is { } t ? $": {t}" : ""))),
+                ProblemException.Validation(Each(catalog?.CheckCondition(e.ConstraintName) is { } rule
+                    ? $"must satisfy {rule} (rule {e.ConstraintName})" : $"violates the rule {e.ConstraintName}")),
             PostgresErrorCodes.NotNullViolation =>
                 ProblemException.Validation(new Dictionary<string, string[]> { [e.ColumnName ?? "_"] = ["is required"] }),
             PostgresErrorCodes.ForeignKeyViolation =>
@@ -40,5 +41,4 @@ public static class PostgresErrorMapper
         };
     }
 
-    private static string? CheckText(SchemaCatalog? catalog, PostgresException e) => null;
 }

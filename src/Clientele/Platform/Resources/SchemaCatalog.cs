@@ -27,6 +27,11 @@ public sealed class SchemaCatalog
     public TablePrivileges Privileges(string table) => _privileges.GetValueOrDefault(table) ?? new TablePrivileges(false, false, false);
 
     /// <summary>The columns a named constraint or unique index covers (organization_id left out).</summary>
+    private readonly Dictionary<string, string> _checks = new(StringComparer.Ordinal);
+
+    /// <summary>A CHECK constraint's condition as PostgreSQL prints it, e.g. "(health_score >= 0) AND (health_score <= 100)".</summary>
+    public string? CheckCondition(string? constraint) => constraint is not null ? _checks.GetValueOrDefault(constraint) : null;
+
     public string[] ConstraintColumns(string? constraint) =>
         constraint is not null && _constraintColumns.TryGetValue(constraint, out var cols) ? cols : [];
 
@@ -98,6 +103,12 @@ public sealed class SchemaCatalog
                 }
                 var meaningful = cols.Where(c => c != "organization_id").ToArray();
                 catalog._constraintColumns[name] = meaningful.Length > 0 ? meaningful : cols;
+                if (type == "c" && def.StartsWith("CHECK ", StringComparison.Ordinal))
+                {
+                    var condition = def["CHECK ".Length..].Trim();
+                    if (condition.StartsWith('(') && condition.EndsWith(')')) condition = condition[1..^1];
+                    catalog._checks[name] = condition.Replace("::text", "", StringComparison.Ordinal).Replace("::character varying", "", StringComparison.Ordinal).Replace("::numeric", "", StringComparison.Ordinal);
+                }
                 if (type == "f")
                 {
                     var refCols = r.GetFieldValue<string[]>(5);
