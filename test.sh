@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The one test command: checks what the tests need is on the machine (installing
-# PostgreSQL's server binaries with apt-get when they are missing), then builds and runs
+# PostgreSQL's server binaries and Chromium with apt-get when they are missing), then builds and runs
 # every test. The tests start their own throwaway PostgreSQL cluster; nothing else is needed.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -13,6 +13,12 @@ if ! find_pg; then
   echo "PostgreSQL server binaries not found; installing them with apt-get..."
   if [ "$(id -u)" = "0" ]; then SUDO=""; else SUDO="sudo"; fi
   $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq postgresql >/dev/null
+fi
+# The webchat widget is tested in a real headless browser: Debian's Chromium.
+if [ ! -x /usr/bin/chromium ]; then
+  echo "Chromium not found; installing it with apt-get (for the browser tests)..."
+  if [ "$(id -u)" = "0" ]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
 fi
 if [ "$(id -u)" = "0" ] && ! id postgres >/dev/null 2>&1; then
   useradd --system --home /var/lib/postgresql --shell /bin/bash postgres
