@@ -14,11 +14,14 @@ public static class BenchCli
             case "webhooks":
                 await WebhookIngestionBench.RunAsync(TimeSpan.FromSeconds(seconds));
                 return 0;
+            case "engine":
+                EngineBench.Run(TimeSpan.FromSeconds(seconds));
+                return 0;
             case "webhooks-crash":
                 await WebhookCrashBench.RunAsync();
                 return 0;
             default:
-                Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Clientele.Bench -- [resource-api|webhooks|webhooks-crash] [seconds-per-round]");
+                Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Clientele.Bench -- [resource-api|webhooks|webhooks-crash|engine] [seconds-per-round]");
                 return 2;
         }
     }

@@ -82,7 +82,14 @@ public static class ConversationsApi
         {
             await ExecAsync(s, """
                 UPDATE conversations SET is_active = false, status = CASE WHEN status = 'escalated' THEN status ELSE 'resolved' END, ended_at = now(),
-                  resolution_time_seconds = greatest(0, extract(epoch FROM now() - started_at))::int, updated_by = $3
+                  resolution_time_seconds = greatest(0, extract(epoch FROM now() - started_at))::int, updated_by = $3,
+                  resolved_by_agent = CASE
+                    WHEN status = 'escalated' OR assigned_to IS NOT NULL OR EXISTS (SELECT 1 FROM messages h WHERE h.organization_id = $1 AND h.conversation_id = $2
+                      AND h.role = 'assistant' AND h.agent_name = 'human') THEN 'human'
+                    -- the logical AI agent speaking last (docs/ai.md, "Agents")
+                    ELSE coalesce((SELECT x.to_agent FROM agent_handoffs x WHERE x.organization_id = $1 AND x.conversation_id = $2 AND x.deleted_at IS NULL
+                                   ORDER BY x."timestamp" DESC, x.id DESC LIMIT 1),
+                                  (SELECT a.specialty FROM agents a WHERE a.organization_id = $1 AND a.id = agent_id), 'human') END
                 WHERE organization_id = $1 AND id = $2 AND is_active
                 """, tenant, guid, ctx.RequestAborted);
             return await FinishAsync(s, guid, before, registry, store, ctx.RequestAborted);
@@ -106,7 +113,7 @@ public static class ConversationsApi
                 if (await other.ExecuteScalarAsync(ctx.RequestAborted) is Guid active)
                     throw ProblemException.Conflict($"Conversation {active} is already active with this person on this channel; close it first.");
             }
-            await ExecAsync(s, "UPDATE conversations SET is_active = true, status = 'active', ended_at = NULL, updated_by = $3 WHERE organization_id = $1 AND id = $2", tenant, guid, ctx.RequestAborted);
+            await ExecAsync(s, "UPDATE conversations SET is_active = true, status = 'active', ended_at = NULL, resolved_by_agent = NULL, resolution_time_seconds = NULL, updated_by = $3 WHERE organization_id = $1 AND id = $2", tenant, guid, ctx.RequestAborted);
             return await FinishAsync(s, guid, before, registry, store, ctx.RequestAborted);
         }
     }

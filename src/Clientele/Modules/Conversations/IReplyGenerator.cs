@@ -11,8 +11,9 @@ public interface IReplyGenerator
 
 public sealed record ReplyRequest(Guid ConversationId, Guid MessageId, Guid? AgentId, string? AgentName, string CustomerText, string? CustomerName, string Channel);
 
-/// <summary>The reply and what is known about it (seed 000/001 message columns).</summary>
-public sealed record AgentReply(string Content, string? AgentName = null, string? ModelUsed = null, int? TokensUsed = null, double? Confidence = null);
+/// <summary>The reply and what is known about it (seed 000/001 message columns); Metadata is merged into the reply's extra_metadata.</summary>
+public sealed record AgentReply(string Content, string? AgentName = null, string? ModelUsed = null, int? TokensUsed = null, double? Confidence = null,
+    System.Text.Json.Nodes.JsonObject? Metadata = null);
 
 /// <summary>Until the AI agents answer: a plain acknowledgement through the same pipeline.</summary>
 public sealed class AcknowledgementReply : IReplyGenerator

@@ -53,6 +53,27 @@ public static partial class WebchatApi
         g.MapMethods("/stream", ["GET"], Stream).WithMetadata(new HttpMethodMetadata(["GET"], acceptCorsPreflight: true))
             .WithName("WebchatStream").WithSummary("Server-sent events of the visitor's conversation (?token=<visitor_token>; resumes after Last-Event-ID)")
             .Produces(200, contentType: "text/event-stream");
+        g.MapGet("/try", TryPage).WithName("WebchatTryPage").WithSummary("A page on this server with the widget embedded, to try a channel without a website")
+            .Produces(200, contentType: "text/html");
+    }
+
+    /// <summary>The widget on a blank page of this host (same origin, so no allowed_origins entry is needed).</summary>
+    private static IResult TryPage(string publicKey)
+    {
+        var key = System.Net.WebUtility.HtmlEncode(publicKey);
+        return Results.Content($$"""
+            <!doctype html>
+            <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>Try the chat</title>
+            <style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem;color:#1f2933}code{background:#f0f4f8;padding:.1rem .3rem;border-radius:.2rem}</style>
+            </head><body>
+            <h1>Try the chat</h1>
+            <p>This page embeds the Clientele widget for channel <code>{{key}}</code>, exactly as a website would:</p>
+            <pre><code>&lt;script src="{{"{"}}this server{{"}"}}/widget.js" data-channel="{{key}}" async&gt;&lt;/script&gt;</code></pre>
+            <p>Open the chat button in the corner and write a message; the channel's agent answers.</p>
+            <script src="/widget.js" data-channel="{{key}}" async></script>
+            </body></html>
+            """, "text/html; charset=utf-8");
     }
 
     // ---- /widget.js -------------------------------------------------------------------------

@@ -119,6 +119,7 @@ public static class ClienteleCli
             if (demo is not null)
             {
                 Spectre.WriteLine(demo.Describe());
+                if (demo.WebchatKey is not null) Spectre.WriteLine($"  Webchat:    {url}/webchat/{demo.WebchatKey}/try   (the demo's website chat)");
                 Spectre.WriteLine($"  Try:        curl -H 'Authorization: Bearer {demo.ApiKey}' {url}/api/v1/customers?limit=3");
             }
             Spectre.WriteLine();

@@ -22,7 +22,7 @@ public static class DemoSeeder
 {
     public const string DemoEmail = "demo@clientele.dev";
 
-    public sealed record Credentials(Guid OrganizationId, string Email, string? Password, string? ApiKey, bool CreatedNow)
+    public sealed record Credentials(Guid OrganizationId, string Email, string? Password, string? ApiKey, bool CreatedNow, string? WebchatKey = null)
     {
         public string Describe() =>
             $"  Demo login: {Email} / {Password ?? "(set when the demo was created; see demo-credentials.json)"}\n" +
@@ -30,6 +30,21 @@ public static class DemoSeeder
     }
 
     public static async Task<Credentials> EnsureAsync(IServiceProvider sp, CancellationToken ct)
+    {
+        var credentials = await EnsureOrganizationAsync(sp, ct);
+        return credentials with { WebchatKey = await WebchatKeyAsync(sp, credentials.OrganizationId, ct) };
+    }
+
+    /// <summary>The demo's website chat channel key, for the banner's "try it" link.</summary>
+    private static async Task<string?> WebchatKeyAsync(IServiceProvider sp, Guid orgId, CancellationToken ct)
+    {
+        await using var s = sp.GetRequiredService<TenantSessions>().Open(new TenantContext { OrganizationId = orgId, ActorType = "system", Role = Roles.Owner });
+        await using var r = await s.ReadAsync("SELECT public_key FROM phone_numbers WHERE organization_id = $1 AND platform = 'webchat' AND is_active ORDER BY created_at LIMIT 1",
+            [new Npgsql.NpgsqlParameter { Value = orgId }], ct);
+        return await r.ReadAsync(ct) ? r.GetString(0) : null;
+    }
+
+    private static async Task<Credentials> EnsureOrganizationAsync(IServiceProvider sp, CancellationToken ct)
     {
         var app = sp.GetRequiredService<AppDataSource>();
         var config = sp.GetRequiredService<IConfiguration>();

@@ -35,6 +35,13 @@ public sealed class ErrorHandlingMiddleware(RequestDelegate next, ILogger<ErrorH
             await ProblemWriter.WriteAsync(ctx, p.Status, p.Title, p.Detail, p.Errors);
             return;
         }
+        if (Find<Exception>(e, x => x is IProblemSource) is IProblemSource source)
+        {
+            var problem = source.ToProblem();
+            logger.LogWarning(e, "{Method} {Path} failed in a dependency: {Detail}", ctx.Request.Method, ctx.Request.Path, problem.Detail);
+            await ProblemWriter.WriteAsync(ctx, problem.Status, problem.Title, problem.Detail, problem.Errors);
+            return;
+        }
         if (Find<PostgresException>(e) is { } pg && PostgresErrorMapper.Map(pg, ctx.RequestServices.GetService<ResourceRegistry>()?.Catalog) is { } mapped)
         {
             await ProblemWriter.WriteAsync(ctx, mapped.Status, mapped.Title, mapped.Detail, mapped.Errors);
@@ -60,9 +67,9 @@ public sealed class ErrorHandlingMiddleware(RequestDelegate next, ILogger<ErrorH
         _ => null,
     };
 
-    private static T? Find<T>(Exception? e) where T : Exception
+    private static T? Find<T>(Exception? e, Func<T, bool>? match = null) where T : Exception
     {
-        for (var x = e; x is not null; x = x.InnerException) if (x is T t) return t;
+        for (var x = e; x is not null; x = x.InnerException) if (x is T t && (match is null || match(t))) return t;
         return null;
     }
 }

@@ -40,3 +40,12 @@ public sealed class FieldErrors
                             : ProblemException.Validation(ToDictionary());
     }
 }
+
+/// <summary>
+/// An exception of a module that knows how it should look to API clients (e.g. a model provider
+/// outage → 503). The error middleware renders it instead of a 500.
+/// </summary>
+public interface IProblemSource
+{
+    ProblemException ToProblem();
+}

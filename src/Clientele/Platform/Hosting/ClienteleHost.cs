@@ -32,6 +32,9 @@ public static class ClienteleHost
         else
             builder.Logging.AddSimpleConsole(o => { o.IncludeScopes = true; o.SingleLine = true; });
 
+        // Modules first: their configuration is validated before any database is started.
+        foreach (var m in IModule.All) m.AddServices(builder.Services, builder.Configuration);
+
         using var bootLoggers = LoggerFactory.Create(l => l.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
         var db = await DatabaseBootstrap.PrepareAsync(builder.Configuration, bootLoggers, migrate: true);
         var appDataSource = new NpgsqlDataSourceBuilder(db.Settings.AppConnectionString).Build();
@@ -60,7 +63,6 @@ public static class ClienteleHost
         s.AddHostedService<IdempotencyPurgeJob>();
         s.AddHttpClient();
         s.AddClienteleJobs();
-        foreach (var m in IModule.All) m.AddServices(s, builder.Configuration);
         s.Configure<KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = MaxBodyBytes);
 
         var app = builder.Build();

@@ -45,8 +45,9 @@ public interface IKnowledgeRetriever
     Task<IReadOnlyList<KnowledgeHit>> SearchAsync(TenantSession s, string query, int limit, CancellationToken ct);
 }
 
+// Fully qualified: Clientele.Modules.Agents.ChatMessage (the chat_messages entity) would win otherwise.
 /// <summary>One model call, named for llm_usage_logs: workflow (e.g. "agent.reply") and node (e.g. "router").</summary>
-public sealed record AiCall(string Workflow, string Node, IList<ChatMessage> Messages, ChatOptions? Options = null);
+public sealed record AiCall(string Workflow, string Node, IList<Microsoft.Extensions.AI.ChatMessage> Messages, ChatOptions? Options = null);
 
 /// <summary>The model's answer and what it cost.</summary>
 public sealed record AiResult(ChatResponse Response, string Model, int PromptTokens, int CompletionTokens, double LatencyMs, decimal Cost)

@@ -10,7 +10,7 @@ namespace Clientele.Modules.Channels.Jobs;
 /// agent.reply: the conversation's agent answers a customer message. Each AI-generated reply
 /// spends one message credit in the same transaction as the reply; at zero the customer's
 /// message stays pending and the owners are told to top up. A conversation taken by a human
-/// (assigned_to) or closed gets no automatic reply.
+/// (assigned_to), escalated to one, or closed gets no automatic reply.
 /// </summary>
 public sealed class AgentReplyJob(IEnumerable<IReplyGenerator> generators, Outbox outbox) : IJobHandler
 {
@@ -28,7 +28,7 @@ public sealed class AgentReplyJob(IEnumerable<IReplyGenerator> generators, Outbo
         Guid? agentId = null;
         var open = false;
         await using (var cmd = await s.CommandAsync("""
-            SELECT m.content, c.is_active AND c.assigned_to IS NULL, c.agent_id, a.name, cu.name, coalesce(c.channel, 'api'),
+            SELECT m.content, c.is_active AND c.assigned_to IS NULL AND c.status <> 'escalated', c.agent_id, a.name, cu.name, coalesce(c.channel, 'api'),
                    EXISTS (SELECT 1 FROM messages r WHERE r.organization_id = m.organization_id AND r.conversation_id = m.conversation_id
                            AND r.role = 'assistant' AND r.extra_metadata->>'reply_to' = m.id::text)
             FROM messages m JOIN conversations c ON c.organization_id = m.organization_id AND c.id = m.conversation_id
@@ -62,8 +62,10 @@ public sealed class AgentReplyJob(IEnumerable<IReplyGenerator> generators, Outbo
         var reply = await _generator.ReplyAsync(s, new ReplyRequest(p.ConversationId, p.MessageId, agentId, agentName, text!, customerName, channel!), ct);
         if (reply is null) return;
         await SetStatusAsync(s, p.MessageId, null, ct);
+        var metadata = new JsonObject { ["reply_to"] = p.MessageId.ToString(), ["generated"] = true };
+        if (reply.Metadata is { } extra) foreach (var (key, value) in extra) metadata[key] = value?.DeepClone();
         var replyId = await AppendOutboundAsync(s, p.ConversationId, reply.Content, reply.AgentName ?? agentName ?? "assistant", reply.ModelUsed, reply.TokensUsed, reply.Confidence,
-            new JsonObject { ["reply_to"] = p.MessageId.ToString(), ["generated"] = true }, null, ct);
+            metadata, null, ct);
         await outbox.EnqueueAsync(s, MessageSendJob.TopicName, new { message_id = replyId }, ct);
     }
 
