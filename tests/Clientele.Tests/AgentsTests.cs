@@ -12,29 +12,32 @@ namespace Clientele.Tests;
 /// <summary>The channel host with the built-in AI provider (the default: no key).</summary>
 public sealed class AgentsFixture : ChannelsFixture;
 
-/// <summary>Issue 5 item 2: the multi-agent replies end to end through signed WhatsApp webhooks, on the built-in engine.</summary>
-public sealed class AgentsTests(AgentsFixture app, ITestOutputHelper output) : IClassFixture<AgentsFixture>
+/// <summary>A customer writing to an agent on WhatsApp through signed webhooks, and reading what the agents recorded.</summary>
+public abstract class AgentConversations(ChannelsFixture app, ITestOutputHelper output)
 {
-    private const string PricingArticle = "Plans and pricing";
-    private const string PricingFact = "49";
+    protected const string PricingArticle = "Plans and pricing";
+    protected const string PricingFact = "49";
 
-    private static string Wamid() => "wamid.AG" + Guid.NewGuid().ToString("N");
+    protected static string Wamid() => "wamid.AG" + Guid.NewGuid().ToString("N");
     private static string Phone() => "55119" + Random.Shared.NextInt64(10_000_000, 99_999_999);
 
-    private sealed record Chat(ChannelsFixture.Channel Channel, string Phone, string Name)
+    protected sealed record Chat(ChannelsFixture.Channel Channel, string Phone, string Name)
     {
         public AppFixture.Tenant Tenant => Channel.Tenant;
         public Guid ConversationId { get; set; }
     }
 
-    private async Task<Chat> ChatAsync(string name = "Maria Souza")
+    protected ChannelsFixture App => app;
+    protected ITestOutputHelper Output => output;
+
+    protected async Task<Chat> ChatAsync(string name = "Maria Souza")
     {
         var ch = await app.ChannelAsync();
         return new Chat(ch, Phone(), name);
     }
 
     /// <summary>Sends a customer message and waits until the agent's reply to it exists; returns the customer message and the reply.</summary>
-    private async Task<(JsonObject Customer, JsonObject Reply)> SayAsync(Chat chat, string text)
+    protected async Task<(JsonObject Customer, JsonObject Reply)> SayAsync(Chat chat, string text)
     {
         var wamid = Wamid();
         (await MetaWebhooks.PostAsync(app.Client(), "whatsapp", MetaWebhooks.WhatsAppText(chat.Channel.MetaId, chat.Phone, chat.Name, wamid, text))).StatusCode.ShouldBe(HttpStatusCode.OK);
@@ -66,23 +69,28 @@ public sealed class AgentsTests(AgentsFixture app, ITestOutputHelper output) : I
         return id is null ? null : all.FirstOrDefault(m => m!["extra_metadata"]?["reply_to"]?.GetValue<string>() == id)?.AsObject();
     }
 
-    private static async Task<JsonObject> GetAsync(AppFixture.Tenant t, string url) => (await t.Http.GetJsonAsync(url)).Json!.AsObject();
+    protected static async Task<JsonObject> GetAsync(AppFixture.Tenant t, string url) => (await t.Http.GetJsonAsync(url)).Json!.AsObject();
 
-    private static async Task<JsonArray> ListAsync(AppFixture.Tenant t, string url) => (await t.Http.GetJsonAsync(url)).Json!["data"]!.AsArray();
+    protected static async Task<JsonArray> ListAsync(AppFixture.Tenant t, string url) => (await t.Http.GetJsonAsync(url)).Json!["data"]!.AsArray();
 
-    private static async Task<Guid> ArticleAsync(AppFixture.Tenant t, string title, string content)
+    protected static async Task<Guid> ArticleAsync(AppFixture.Tenant t, string title, string content)
     {
         var r = await t.Http.PostJsonAsync("/api/v1/knowledge_base", new { title, content, category = "faq", is_public = true });
         r.Status.ShouldBe(HttpStatusCode.Created, r.Json?.ToJsonString());
         return Guid.Parse(r.Json!["id"]!.GetValue<string>());
     }
 
-    private static async Task<(Guid Pricing, Guid Webhooks)> KnowledgeAsync(AppFixture.Tenant t) => (
+    protected static async Task<(Guid Pricing, Guid Webhooks)> KnowledgeAsync(AppFixture.Tenant t) => (
         await ArticleAsync(t, PricingArticle, $"The Pro plan costs ${PricingFact} per agent per month, billed annually. The Enterprise plan adds SSO and a dedicated success manager; prices for 200 seats or more are quoted by sales."),
         await ArticleAsync(t, "Webhook errors", "When the webhook integration returns error 500, check that your endpoint answers within 10 seconds and returns 200. Failed webhook deliveries are retried for 24 hours."));
 
-    private static string[] Strings(JsonNode? array) => array!.AsArray().Select(x => x!.GetValue<string>()).ToArray();
+    protected static string[] Strings(JsonNode? array) => array!.AsArray().Select(x => x!.GetValue<string>()).ToArray();
 
+}
+
+/// <summary>Issue 5 item 2: the multi-agent replies end to end through signed WhatsApp webhooks, on the built-in engine.</summary>
+public sealed class AgentsTests(AgentsFixture app, ITestOutputHelper output) : AgentConversations(app, output), IClassFixture<AgentsFixture>
+{
     [Fact]
     public async Task A_pricing_question_gets_a_sales_answer_grounded_in_the_knowledge_base()
     {
@@ -145,6 +153,7 @@ public sealed class AgentsTests(AgentsFixture app, ITestOutputHelper output) : I
         toTechnical["handoff_reason"]!.GetValue<string>().ShouldContain("sales");
         toTechnical["confidence_before"]!.GetValue<decimal>().ShouldBe(Math.Round((decimal)technicalQuestion["confidence"]!.GetValue<double>(), 2));
         toTechnical["latency_ms"]!.GetValue<int>().ShouldBeGreaterThanOrEqualTo(0);
+        Output.WriteLine($"handoff latency: router->sales {handoffs[0]!["latency_ms"]} ms, sales->technical {toTechnical["latency_ms"]} ms");
         var state = toTechnical["state_transferred"]!;
         state["intent"]!.GetValue<string>().ShouldBe(technicalQuestion["intent"]!.GetValue<string>());
         state["primary_intent"].ShouldNotBeNull();
@@ -160,8 +169,8 @@ public sealed class AgentsTests(AgentsFixture app, ITestOutputHelper output) : I
         handoffs.Select(h => $"{h!["from_agent"]}->{h["to_agent"]}").ShouldBe(["router->sales", "sales->technical", "technical->sales"]);
         var conversation = await GetAsync(chat.Tenant, $"/api/v1/conversations/{chat.ConversationId}");
         Strings(conversation["agents_involved"]).ShouldBe(["sales", "technical"]);
-        // One model call per reply, named after the agent that answered.
-        var usage = await ListAsync(chat.Tenant, "/api/v1/llm_usage_logs?order=created_at");
+        // One model call per reply, named after the agent that answered (the third message also starts a lead.extraction call).
+        var usage = await ListAsync(chat.Tenant, "/api/v1/llm_usage_logs?workflow_name=agent.reply&order=created_at");
         usage.Select(u => $"{u!["workflow_name"]}/{u["node_name"]}").ShouldBe(["agent.reply/sales", "agent.reply/technical", "agent.reply/sales"]);
     }
 
@@ -227,10 +236,10 @@ public sealed class AgentsTests(AgentsFixture app, ITestOutputHelper output) : I
 
         // The next customer message waits for the person: no AI reply, no credit spent.
         var wamid = Wamid();
-        await MetaWebhooks.PostAsync(app.Client(), "whatsapp", MetaWebhooks.WhatsAppText(chat.Channel.MetaId, chat.Phone, chat.Name, wamid, "hello??"));
-        await Eventually.GetAsync(() => app.MessagesAsync(chat.Tenant, chat.ConversationId), m => m.Any(x => x!["platform_message_id"]?.GetValue<string>() == wamid), what: "the next message");
+        await MetaWebhooks.PostAsync(App.Client(), "whatsapp", MetaWebhooks.WhatsAppText(chat.Channel.MetaId, chat.Phone, chat.Name, wamid, "hello??"));
+        await Eventually.GetAsync(() => App.MessagesAsync(chat.Tenant, chat.ConversationId), m => m.Any(x => x!["platform_message_id"]?.GetValue<string>() == wamid), what: "the next message");
         await Eventually.GetAsync(async () => (await ListAsync(chat.Tenant, "/api/v1/outbox?topic=agent.reply&processed_at[is_null]=true")).Count, n => n == 0, what: "the reply job to finish");
-        var messages = await app.MessagesAsync(chat.Tenant, chat.ConversationId);
+        var messages = await App.MessagesAsync(chat.Tenant, chat.ConversationId);
         messages.Count.ShouldBe(5);
         messages[^1]!["role"]!.GetValue<string>().ShouldBe("user");
         (await ListAsync(chat.Tenant, "/api/v1/message_credits"))[0]!["remaining_credits"]!.GetValue<int>().ShouldBe(credits - 1);
@@ -337,6 +346,130 @@ public sealed class AgentsTests(AgentsFixture app, ITestOutputHelper output) : I
         (await ListAsync(chat.Tenant, $"/api/v1/agent_handoffs?conversation_id={chat.ConversationId}")).Count.ShouldBe(0);
         Strings((await GetAsync(chat.Tenant, $"/api/v1/conversations/{chat.ConversationId}"))["agents_involved"]).ShouldBe(["general"]);
         (await ListAsync(chat.Tenant, "/api/v1/llm_usage_logs")).Select(u => u!["node_name"]!.GetValue<string>()).ShouldBe(["general", "general"]);
+    }
+}
+
+/// <summary>The channel host with Ai__Provider=openai against a fake Chat Completions server (quick retries).</summary>
+public sealed class AgentsOpenAiFixture : ChannelsFixture
+{
+    public FakeOpenAi OpenAi { get; private set; } = null!;
+
+    protected override Dictionary<string, string?> Config
+    {
+        get
+        {
+            var c = base.Config;
+            c["Ai:Provider"] = "openai";
+            c["Ai:BaseUrl"] = OpenAi.BaseUrl.ToString();
+            c["Ai:Model"] = "gpt-4o-mini";
+            c["Ai:ApiKey"] = FakeOpenAi.ApiKey;
+            c["Ai:TimeoutSeconds"] = "5";
+            c["Ai:MaxRetries"] = "1";
+            c["Ai:RetryBaseDelaySeconds"] = "0.01";
+            c["Ai:Prices:house-model:Input"] = "2";
+            c["Ai:Prices:house-model:Output"] = "8";
+            return c;
+        }
+    }
+
+    public override async Task InitializeAsync()
+    {
+        OpenAi = await FakeOpenAi.StartAsync();
+        await base.InitializeAsync();
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await OpenAi.DisposeAsync();
+    }
+}
+
+/// <summary>The same orchestration on a real-model provider: what the model is sent, the verifying call, and the fallback.</summary>
+public sealed class AgentsOpenAiTests(AgentsOpenAiFixture fixture, ITestOutputHelper output) : AgentConversations(fixture, output), IClassFixture<AgentsOpenAiFixture>
+{
+    private FakeOpenAi OpenAi => fixture.OpenAi;
+
+    private static bool IsVerification(FakeOpenAi.Request r) => r.Messages[0]!["content"]!.GetValue<string>().Contains("You verify a reply", StringComparison.Ordinal);
+
+    [Fact]
+    public async Task The_model_gets_the_agents_prompt_the_knowledge_the_history_and_the_agents_model_and_temperature()
+    {
+        var chat = await ChatAsync();
+        var (pricing, _) = await KnowledgeAsync(chat.Tenant);
+        (await chat.Tenant.Http.PatchJsonAsync($"/api/v1/agents/{chat.Channel.AgentId}", new { model = "house-model", temperature = 0.2 })).Status.ShouldBe(HttpStatusCode.OK);
+        OpenAi.Responder = r => new FakeOpenAi.Reply { Content = $"It is ${PricingFact} per agent per month (see \"{PricingArticle}\").", PromptTokens = 300, CompletionTokens = 40 };
+
+        var (_, first) = await SayAsync(chat, "Hi, how much does the Pro plan cost per month?");
+        var (_, second) = await SayAsync(chat, "And is there a discount-free price for 200 seats?");
+
+        var request = OpenAi.Requests.Last(r => r.Messages[^1]!["content"]!.GetValue<string>().Contains("200 seats", StringComparison.Ordinal) && !IsVerification(r));
+        request.Model.ShouldBe("house-model");
+        request.Body["temperature"]!.GetValue<double>().ShouldBe(0.2, 1e-6);
+        var messages = request.Messages;
+        var system = messages[0]!["content"]!.GetValue<string>();
+        messages[0]!["role"]!.GetValue<string>().ShouldBe("system");
+        system.ShouldContain("You are Sofia");
+        system.ShouldContain("Specialty: sales");
+        system.ShouldContain("Customer name: Maria Souza");
+        system.ShouldContain("Channel: whatsapp");
+        var knowledge = messages[1]!["content"]!.GetValue<string>();
+        knowledge.ShouldStartWith("Knowledge base articles");
+        knowledge.ShouldContain($"[kb:{pricing}] {PricingArticle}");
+        // The history (the first question and its answer), then the customer's message.
+        messages.Skip(2).Select(m => $"{m!["role"]}: {m["content"]}").ShouldBe([
+            "user: Hi, how much does the Pro plan cost per month?",
+            $"assistant: {first["content"]}",
+            "user: And is there a discount-free price for 200 seats?",
+        ]);
+
+        second["model_used"]!.GetValue<string>().ShouldBe("house-model");
+        Strings(first["extra_metadata"]!["kb_articles_used"]).ShouldBe([pricing.ToString()]); // the article the reply names
+        var usage = await ListAsync(chat.Tenant, "/api/v1/llm_usage_logs?workflow_name=agent.reply&node_name=sales");
+        usage.Count.ShouldBeGreaterThanOrEqualTo(2);
+        usage.ShouldAllBe(u => u!["model"]!.GetValue<string>() == "house-model" && u["cost"]!.GetValue<decimal>() > 0);
+    }
+
+    [Fact]
+    public async Task The_verifier_is_a_second_model_call_and_the_rules_still_remove_a_promise_it_approved()
+    {
+        var chat = await ChatAsync("Rita Alves");
+        OpenAi.Responder = r => IsVerification(r)
+            ? new FakeOpenAi.Reply { Content = "APPROVE", PromptTokens = 200, CompletionTokens = 2 }
+            : new FakeOpenAi.Reply { Content = "Sorry about that, Rita. We will refund you the full amount today. Anything else?", PromptTokens = 300, CompletionTokens = 30 };
+
+        var (_, reply) = await SayAsync(chat, "I want a refund for my annual plan, please.");
+
+        var sent = reply["content"]!.GetValue<string>();
+        sent.ShouldBe("Sorry about that, Rita. Anything else? A billing specialist will review your refund request and confirm it with you.");
+        reply["tokens_used"]!.GetValue<int>().ShouldBe(300 + 30 + 200 + 2);
+        var collaboration = (await ListAsync(chat.Tenant, $"/api/v1/agent_collaborations?conversation_id={chat.ConversationId}")).Single()!;
+        collaboration["extra_metadata"]!["verdict"]!.GetValue<string>().ShouldBe("revised");
+        collaboration["extra_metadata"]!["verifier"]!.GetValue<string>().ShouldBe("gpt-4o-mini");
+        Strings(collaboration["extra_metadata"]!["removed"]).ShouldBe(["We will refund you the full amount today."]);
+        collaboration["consensus_reached"]!.GetValue<bool>().ShouldBeFalse();
+        var verification = OpenAi.Requests.Last(IsVerification);
+        verification.Messages[1]!["content"]!.GetValue<string>().ShouldContain("We will refund you the full amount today.");
+        var usage = await ListAsync(chat.Tenant, "/api/v1/llm_usage_logs?order=created_at");
+        usage.Select(u => $"{u!["workflow_name"]}/{u["node_name"]}").ShouldBe(["agent.reply/billing", "agent.reply/verify"]);
+    }
+
+    [Fact]
+    public async Task When_the_model_provider_fails_the_built_in_engine_answers_and_both_calls_are_logged()
+    {
+        var chat = await ChatAsync("Lia Rocha");
+        OpenAi.Responder = null;
+        OpenAi.FailNext(2, 500); // the first attempt and its one retry
+
+        var (_, reply) = await SayAsync(chat, "How much does the Pro plan cost?");
+
+        reply["model_used"]!.GetValue<string>().ShouldBe("clientele-builtin-1");
+        reply["content"]!.GetValue<string>().ShouldContain("Lia");
+        var usage = await ListAsync(chat.Tenant, "/api/v1/llm_usage_logs?order=created_at");
+        usage.Select(u => $"{u!["model"]}:{u["total_tokens"]}").First().ShouldBe("gpt-4o-mini:0"); // the failed call
+        usage.Count.ShouldBe(2);
+        usage[1]!["model"]!.GetValue<string>().ShouldBe("clientele-builtin-1");
+        usage[1]!["node_name"]!.GetValue<string>().ShouldBe("sales");
     }
 }
 

@@ -148,7 +148,9 @@ public sealed class WebchatTests(WebchatFixture app, ITestOutputHelper output) :
         var (reply, replyMessage) = await stream.NextMessageAsync(m => m["role"]!.GetValue<string>() == "assistant", TimeSpan.FromSeconds(15));
         var replyLatency = clock.Elapsed;
         reply.Id.ShouldBe("2");
-        replyMessage["content"]!.GetValue<string>().ShouldContain("Thanks");
+        // The agent's answer (its wording belongs to the AI engine): a real reply, not an echo.
+        replyMessage["content"]!.GetValue<string>().Length.ShouldBeGreaterThan(10);
+        replyMessage["content"]!.GetValue<string>().ShouldNotBe("Is anyone there?");
         output.WriteLine($"stream: visitor message after {userLatency.TotalMilliseconds:0} ms, agent reply after {replyLatency.TotalMilliseconds:0} ms");
 
         // Idle: heartbeat comments keep the connection open (Webchat__HeartbeatSeconds = 1 here).
@@ -393,7 +395,9 @@ public sealed class WebchatTests(WebchatFixture app, ITestOutputHelper output) :
         var clock = Stopwatch.StartNew();
         await input.PressAsync("Enter");
 
-        var reply = page.Locator(".msg.agent").Filter(new() { HasText = "Thanks" });
+        // Agent bubbles other than the widget's own greeting are the agent's replies.
+        ILocator AgentReplies() => page.Locator(".msg.agent").Filter(new() { HasNotText = "Hi! Ask us anything." });
+        var reply = AgentReplies().First;
         await Assertions.Expect(reply).ToBeVisibleAsync(new() { Timeout = 20_000 });
         output.WriteLine($"browser: reply visible {clock.ElapsedMilliseconds} ms after Enter");
         await Assertions.Expect(page.Locator(".msg.visitor").Filter(new() { HasText = "2-person tent" })).ToBeVisibleAsync();
@@ -407,11 +411,12 @@ public sealed class WebchatTests(WebchatFixture app, ITestOutputHelper output) :
 
         // A reload keeps the visitor (token in localStorage) and shows the history again.
         await page.ReloadAsync();
-        await Assertions.Expect(page.Locator(".msg.agent").Filter(new() { HasText = "Thanks" })).ToBeVisibleAsync(new() { Timeout = 15_000 });
+        await Assertions.Expect(AgentReplies().First).ToBeVisibleAsync(new() { Timeout = 15_000 });
+        await Assertions.Expect(AgentReplies()).ToHaveCountAsync(1);
         await Assertions.Expect(page.Locator(".msg.visitor").Filter(new() { HasText = "2-person tent" })).ToHaveCountAsync(1);
         await page.GetByLabel("Type your message").FillAsync("And a sleeping bag?");
         await page.GetByLabel("Type your message").PressAsync("Enter");
-        await Assertions.Expect(page.Locator(".msg.agent").Filter(new() { HasText = "Thanks" })).ToHaveCountAsync(2, new() { Timeout = 20_000 });
+        await Assertions.Expect(AgentReplies()).ToHaveCountAsync(2, new() { Timeout = 20_000 });
         (await ch.Tenant.Http.GetJsonAsync($"/api/v1/conversations?phone_number_id={ch.Id}")).Json!["data"]!.AsArray().Count.ShouldBe(1);
         problems.ShouldBeEmpty();
     }

@@ -66,9 +66,21 @@ public sealed class ReplyComposerTests
         Reply("How much does it cost?", "sales-default").Text.ShouldContain("How many people would use it?");
         Reply("How much for 50 users?", "sales-default").Text.ShouldContain("For 50 seats");
         var hello = ReplyComposer.Compose(new ReplyContext("hi", _analyzer.Analyze("hi", Now), "sales-default", "Maria Silva", "Ava – WhatsApp sales"));
-        hello.Text.ShouldStartWith("Hi Maria! I'm Ava.");
+        hello.Text.ShouldStartWith("Hi Maria, thanks for reaching out! I'm Ava.");
         hello.Handoff.ShouldBeFalse();
         Reply("Thanks a lot!").Text.ShouldStartWith("You're welcome");
+    }
+
+    [Fact]
+    public void Asking_for_a_person_or_whether_it_is_a_bot_is_answered_honestly()
+    {
+        var person = Reply("can I talk to a real person please?", "sales-default");
+        person.Handoff.ShouldBeTrue();
+        person.Text.ShouldContain("colleague from our sales team");
+        Reply("Quero falar com um atendente", "support").Handoff.ShouldBeTrue();
+        var bot = ReplyComposer.Compose(new ReplyContext("Are you a bot?", _analyzer.Analyze("Are you a bot?", Now), "support", AgentName: "Nora – website assistant"));
+        bot.Text.ShouldStartWith("I'm Nora, the team's virtual assistant.");
+        bot.Handoff.ShouldBeFalse();
     }
 
     [Fact]

@@ -160,7 +160,7 @@ internal static class IntentCues
         (2.5, "suggestion"), (2.5, "feature request"), (1.5, "would be nice"), (1.5, "ignore"), (2, "same company"),
         (2, "funding"), (2, "congrats"), (2, "congratulations"), (2, "lol"), (2.5, "not interested"), (3, "what time is it"),
         (2, "parcerias"), (2, "venden"), (2, "vendem"), (1.5, "responsavel"), (3, "resell*"), (2.5, "revend*"), (2.5, "white label"),
-        (2.5, "affiliate"), (1.5, "agency"), (2, "founded"), (2, "founder"), (2, "test"), (2, "testing 123"), (1.5, "logo"),
-        (2, "merch"), (2, "university"), (2, "school"), (2, "thesis"), (2, "unsubscribe from"),
+        (2.5, "affiliate"), (1.5, "agency"), (2, "founded"), (2, "founder"), (2, "testing 123"), (1.5, "logo"),
+        (2, "merch"), (2, "university"), (2, "school"), (2, "thesis"), (3, "unsubscribe from"),
     ];
 }

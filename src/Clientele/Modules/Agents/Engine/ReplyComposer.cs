@@ -61,7 +61,7 @@ public static class ReplyComposer
                 text.Append(CultureInfo.InvariantCulture, $"You're welcome{Comma(name)}! If anything else comes up, just write here.");
                 break;
             case IntentCues.Greeting:
-                text.Append(CultureInfo.InvariantCulture, $"Hi{Space(name)}! {Introduction(c.AgentName)}How can I help you today? ");
+                text.Append(CultureInfo.InvariantCulture, $"Hi{Space(name)}, thanks for reaching out! {Introduction(c.AgentName)}How can I help you today? ");
                 text.Append(persona == AgentPersonas.SalesDefault ? "I can answer questions about the product and pricing, or set up a demo for you." : "Tell me what you need and I'll take it from there.");
                 break;
             case IntentCues.Cancellation:
@@ -92,14 +92,15 @@ public static class ReplyComposer
                     IntentCues.Support => AgentPersonas.Support.Team,
                     _ => persona.Team,
                 };
-                text.Append(Empathy(a, name));
+                var asksForMore = grounded is null && a.Intent == IntentCues.Other && a.IntentConfidence >= LowConfidence && a.Urgency != UrgencyDetector.Critical;
+                if (!asksForMore) text.Append(Empathy(a, name));
                 if (grounded is not null) Quote();
                 if (a.Urgency == UrgencyDetector.Critical)
                     HandOff(team, $"I'm flagging this to our {team} right now; a colleague will get back to you here as soon as possible.");
                 else if (grounded is not null)
                     text.Append("Does that solve it? If not, I'll bring in a colleague.");
-                else if (a.Intent == IntentCues.Other && a.IntentConfidence >= LowConfidence)
-                    text.Append("Could you tell me a bit more about what you're looking for? I can help with pricing, demos, billing and product questions.");
+                else if (asksForMore)
+                    text.Append(CultureInfo.InvariantCulture, $"Thanks for your message{Comma(name)}! Could you tell me a bit more about what you're looking for? I can help with pricing, demos, billing and product questions.");
                 else
                     HandOff(team, $"I don't want to give you a wrong answer, so I'll bring in a colleague from our {team} who will get back to you here shortly.");
                 break;

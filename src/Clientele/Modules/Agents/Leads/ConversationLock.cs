@@ -1,0 +1,21 @@
+using Clientele.Platform.Database;
+
+namespace Clientele.Modules.Agents.Leads;
+
+/// <summary>
+/// Locks a conversation row for the rest of the transaction (replies, message inserts and
+/// extractions of one conversation take the same lock). Its own statement on purpose: under READ
+/// COMMITTED a query that waited for the lock still reads with the snapshot taken before it waited,
+/// so what is read must come in the next statement, which sees everything committed until the lock was granted.
+/// </summary>
+public static class ConversationLock
+{
+    /// <returns>false when the conversation does not exist (or is deleted)</returns>
+    public static async Task<bool> LockAsync(TenantSession s, Guid conversationId, CancellationToken ct)
+    {
+        await using var cmd = await s.CommandAsync("SELECT 1 FROM conversations WHERE organization_id = $1 AND id = $2 AND deleted_at IS NULL FOR UPDATE", ct);
+        cmd.Parameters.AddWithValue(s.OrganizationId);
+        cmd.Parameters.AddWithValue(conversationId);
+        return await cmd.ExecuteScalarAsync(ct) is not null;
+    }
+}
