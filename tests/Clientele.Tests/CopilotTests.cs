@@ -452,6 +452,29 @@ public sealed class CopilotTests(CopilotFixture f) : IClassFixture<CopilotFixtur
             s => s == "sent", what: "the message marked sent");
     }
 
+    [Fact]
+    public async Task Answers_about_the_demo_organizations_customers_from_their_data()
+    {
+        var t = await f.SignupAsync();
+        await Clientele.Platform.Demo.DemoSeeder.FillAsync(f.App.Services, t.OrganizationId, t.UserId, CancellationToken.None);
+        var customers = await ListAsync(t.Http, "customers?stage=at_risk&order=-mrr&limit=3");
+        customers.Count.ShouldBeGreaterThan(0);
+        foreach (var c in customers)
+        {
+            var id = Guid.Parse(c!["id"]!.GetValue<string>());
+            var session = await SessionAsync(t.Http, id);
+            var overview = await AskAsync(t.Http, session, "Give me a summary of this account");
+            overview["question_type"]!.GetValue<string>().ShouldBe("overview");
+            Content(overview).ShouldContain($"{c["health_score"]!.GetValue<int>()}/100");
+            var steps = await AskAsync(t.Http, session, "What should I do next?");
+            steps["question_type"]!.GetValue<string>().ShouldBe("next_steps");
+            Content(steps).ShouldStartWith("Recommended next steps for ");
+            foreach (var q in new[] { "Any invoices overdue?", "Who are the stakeholders?", "How is usage trending?", "When is the renewal?",
+                         "Any expansion opportunities?", "How are the support conversations going?" })
+                Content(await AskAsync(t.Http, session, q)).Length.ShouldBeGreaterThan(20, q);
+        }
+    }
+
     // ---- roles and tenants ---------------------------------------------------------------------
 
     [Fact]

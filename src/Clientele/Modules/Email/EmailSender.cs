@@ -87,8 +87,11 @@ public sealed partial class EmailSender(EmailOptions options) : IChannelSender
         var channelAddress = m.ChannelExternalId.Trim().ToLowerInvariant();
         var from = Str(m.ChannelSettings["from_address"]) ?? defaultFrom ?? channelAddress;
         var fromName = Str(m.ChannelSettings["from_name"]);
-        var to = IsDeliverable(m.RecipientEmail) ? m.RecipientEmail!.Trim()
-            : IsDeliverable(m.Recipient) ? m.Recipient.Trim()
+        // The conversation's own address first (a stakeholder the CSM writes to, a colleague who
+        // replied in the thread); handles are stored in 50 characters, so a longer one falls back
+        // to the customer's address rather than risk a truncated one.
+        var to = IsDeliverable(m.Recipient) && m.Recipient.Trim().Length < 50 ? m.Recipient.Trim()
+            : IsDeliverable(m.RecipientEmail) ? m.RecipientEmail!.Trim()
             : throw new PermanentJobException($"the conversation's customer has no email address to reply to (customer email: {m.RecipientEmail ?? "none"})");
         var at = from.LastIndexOf('@');
         var domain = at > 0 && at < from.Length - 1 ? from[(at + 1)..] : "clientele.invalid";

@@ -171,11 +171,14 @@ public static class BriefSections
         var c = b.Customer;
         var who = $"{c.Name}" + (c.Plan is { } plan ? $" ({plan}" + (c.Mrr is { } mrr ? $", {Money(mrr, b.Billing.Currency)} MRR" : "") + ")" : "") + ".";
         var lines = new List<string> { who, Health(b) };
-        var drivers = RiskDrivers.Of(b).Where(d => d.Kind != RiskDrivers.HealthDrop).ToList();
+        var all = RiskDrivers.Of(b);
+        var drivers = all.Where(d => d.Kind != RiskDrivers.HealthDrop).ToList();
         if (b.Renewal is { } r && drivers.All(d => d.Kind != RiskDrivers.Renewal))
             lines.Add($"Renewal on {Date(r.RenewalDate)} ({Relative(r.DaysUntil)}), probability {Percent(r.Probability)}.");
         if (b.Expansion.Count > 0) lines.Add($"{Plural(b.Expansion.Count, "open expansion opportunity", "open expansion opportunities")}.");
-        lines.Add(drivers.Count > 0 ? "Watch: " + string.Join("; ", drivers.Select(d => d.Text)) + "." : "No overdue invoices, usage drops or other risk drivers.");
+        lines.Add(drivers.Count > 0 ? "Watch: " + string.Join("; ", drivers.Select(d => d.Text)) + "."
+            : all.Count > 0 ? "No overdue invoices, usage drops or other risk drivers besides the health score."
+            : "No overdue invoices, usage drops or other risk drivers.");
         return string.Join(" ", lines);
     }
 }

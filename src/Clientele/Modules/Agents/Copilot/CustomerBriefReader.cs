@@ -31,7 +31,7 @@ public sealed class CustomerBriefReader(TimeProvider clock)
         return await cmd.ExecuteScalarAsync(ct) as string;
     }
 
-    /// <summary>$1 organization, $2 customer, $3 now.</summary>
+    /// <summary>$1 organization, $2 customer, $3 now. Days are UTC days, whatever the server's time zone.</summary>
     private sealed record Query(TenantSession Session, Guid CustomerId, DateTimeOffset Now)
     {
         public DateOnly Today => DateOnly.FromDateTime(Now.UtcDateTime);
@@ -95,7 +95,7 @@ public sealed class CustomerBriefReader(TimeProvider clock)
             SELECT m.metric_date, m.dau, m.wau, m.mau, m.adoption_score, m.usage_trend,
                    (SELECT p.mau FROM usage_metrics p WHERE p.organization_id = m.organization_id AND p.customer_id = m.customer_id
                       AND p.metric_date <= m.metric_date - 30 ORDER BY p.metric_date DESC LIMIT 1)
-            FROM usage_metrics m WHERE m.organization_id = $1 AND m.customer_id = $2 AND m.metric_date <= $3::date
+            FROM usage_metrics m WHERE m.organization_id = $1 AND m.customer_id = $2 AND m.metric_date <= ($3 AT TIME ZONE 'UTC')::date
             ORDER BY m.metric_date DESC LIMIT 1
             """, ct))
             if (await r.ReadAsync(ct))
@@ -113,8 +113,8 @@ public sealed class CustomerBriefReader(TimeProvider clock)
         var top = new List<BriefFeature>();
         var idle = new List<string>();
         await using (var r = await q.RunAsync("""
-            SELECT feature_name, sum(usage_count) FILTER (WHERE date > $3::date - 30)::int AS recent
-            FROM feature_usage WHERE organization_id = $1 AND customer_id = $2 AND deleted_at IS NULL AND date > $3::date - 90 AND date <= $3::date
+            SELECT feature_name, sum(usage_count) FILTER (WHERE date > ($3 AT TIME ZONE 'UTC')::date - 30)::int AS recent
+            FROM feature_usage WHERE organization_id = $1 AND customer_id = $2 AND deleted_at IS NULL AND date > ($3 AT TIME ZONE 'UTC')::date - 90 AND date <= ($3 AT TIME ZONE 'UTC')::date
             GROUP BY feature_name ORDER BY recent DESC NULLS LAST, feature_name LIMIT 12
             """, ct))
             while (await r.ReadAsync(ct))
@@ -142,7 +142,7 @@ public sealed class CustomerBriefReader(TimeProvider clock)
         decimal openAmount = 0, overdueAmount = 0;
         var overdueList = new List<BriefInvoice>();
         await using (var r = await q.RunAsync("""
-            SELECT invoice_number, amount, currency, due_at, greatest(0, ($3::date - due_at::date))::int, (due_at IS NOT NULL AND due_at < $3)
+            SELECT invoice_number, amount, currency, due_at, greatest(0, (($3 AT TIME ZONE 'UTC')::date - (due_at AT TIME ZONE 'UTC')::date))::int, (due_at IS NOT NULL AND due_at < $3)
             FROM invoices WHERE organization_id = $1 AND customer_id = $2 AND deleted_at IS NULL AND status = 'open'
             ORDER BY due_at NULLS LAST LIMIT 100
             """, ct))
@@ -229,7 +229,7 @@ public sealed class CustomerBriefReader(TimeProvider clock)
     private static async Task<BriefRenewal?> RenewalAsync(Query q, CancellationToken ct)
     {
         await using var r = await q.RunAsync("""
-            SELECT renewal_date, (renewal_date - $3::date)::int, stage, probability, current_arr, proposed_arr, risk_factors::text,
+            SELECT renewal_date, (renewal_date - ($3 AT TIME ZONE 'UTC')::date)::int, stage, probability, current_arr, proposed_arr, risk_factors::text,
                    champion_engaged, exec_sponsor_engaged, qbr_completed, proposal_sent, verbal_commit, contract_signed
             FROM renewal_pipeline WHERE organization_id = $1 AND customer_id = $2
             ORDER BY (stage NOT IN ('renewed', 'churned')) DESC, renewal_date LIMIT 1
