@@ -21,7 +21,7 @@ public sealed class Lead : AuditedEntity
     public Guid? AssignedTo { get; set; }
     public Guid? ConvertedToCustomerId { get; set; }
     public DateTime? ConvertedAt { get; set; }
-    /// <summary>The conversation the AI agents qualified this lead in (migration 0027; one lead per conversation).</summary>
+    /// <summary>The conversation the AI agents qualified this lead in (migration 0025; one lead per conversation).</summary>
     public Guid? ConversationId { get; set; }
     public Guid? CustomerId { get; set; }
     [ColumnType("jsonb")] public string? ExtraMetadata { get; set; }

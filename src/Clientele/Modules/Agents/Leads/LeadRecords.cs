@@ -7,7 +7,7 @@ namespace Clientele.Modules.Agents.Leads;
 
 /// <summary>
 /// The seed-000 leads row of a conversation, created by its first extraction and updated by the
-/// next ones (one lead per conversation: leads_one_per_conversation, migration 0027). What the AI
+/// next ones (one lead per conversation: leads_one_per_conversation, migration 0025). What the AI
 /// derives (lead_score, budget, need_score, timeline) follows the latest extraction; contact
 /// fields are only filled when empty (a rep's corrections stay); qualification_status follows
 /// the tag while it is new/mql/sql and is left alone once a person set qualified, disqualified or
