@@ -18,7 +18,9 @@ public sealed class ChannelPacer(MetaOptions meta) : IDisposable
             QueueLimit = perSecond * 10, QueueProcessingOrder = QueueProcessingOrder.OldestFirst, AutoReplenishment = true,
         }));
         using var lease = await bucket.AcquireAsync(1, ct);
-        if (!lease.IsAcquired) throw new RetryLaterException("this number's send queue is full", TimeSpan.FromSeconds(1));
+        // Waiting for our own pacing is not a failure: it must never dead-letter a message.
+        if (!lease.IsAcquired)
+            throw new RetryLaterException("this number's send queue is full", TimeSpan.FromSeconds(1 + Random.Shared.NextDouble()), countsAsAttempt: false);
     }
 
     public void Dispose()

@@ -24,10 +24,12 @@ public interface IJobHandler
     Task OnDeadAsync(JobContext job, string error, CancellationToken ct) => Task.CompletedTask;
 }
 
-/// <summary>Ask for a retry after a delay without it counting as a failure of the handler's logic (e.g. HTTP 429).</summary>
-public sealed class RetryLaterException(string message, TimeSpan? after = null, Exception? inner = null) : Exception(message, inner)
+/// <summary>Ask for a retry after a delay (e.g. HTTP 429 from a provider).</summary>
+public sealed class RetryLaterException(string message, TimeSpan? after = null, Exception? inner = null, bool countsAsAttempt = true) : Exception(message, inner)
 {
     public TimeSpan? After { get; } = after;
+    /// <summary>False when the job only waits for its turn (our own pacing): it must not move it towards the dead letter.</summary>
+    public bool CountsAsAttempt { get; } = countsAsAttempt;
 }
 
 /// <summary>A failure that retrying cannot fix (bad token, invalid recipient): dead-letter at once.</summary>

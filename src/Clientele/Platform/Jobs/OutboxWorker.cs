@@ -102,17 +102,20 @@ public sealed class OutboxWorker(AppDataSource app, TenantSessions sessions, Out
             await s.RollbackAsync(CancellationToken.None);
             var retryLater = e as RetryLaterException;
             var error = $"{e.GetType().Name}: {e.Message}";
-            var dead = job.Attempts >= job.MaxAttempts || e is PermanentJobException;
+            var waitingTurn = retryLater is { CountsAsAttempt: false };
+            var dead = !waitingTurn && (job.Attempts >= job.MaxAttempts || e is PermanentJobException);
             var delay = retryLater?.After ?? Backoff(job.Attempts);
             if (dead) logger.LogError(e, "Outbox {Id} ({Topic}) dead after {Attempts} attempts", job.Id, job.Topic, job.Attempts);
-            else logger.LogWarning("Outbox {Id} ({Topic}) attempt {Attempt} failed, retrying in {Delay}: {Error}", job.Id, job.Topic, job.Attempts, delay, error);
+            else if (!waitingTurn) logger.LogWarning("Outbox {Id} ({Topic}) attempt {Attempt} failed, retrying in {Delay}: {Error}", job.Id, job.Topic, job.Attempts, delay, error);
             try
             {
                 await s.BeginAsync(CancellationToken.None);
                 if (dead) await handler.OnDeadAsync(ctx, error, CancellationToken.None);
                 await using (var cmd = await s.CommandAsync(dead
                     ? "UPDATE outbox SET dead_at = now(), locked_until = NULL, last_error = $2 WHERE id = $1"
-                    : "UPDATE outbox SET available_at = now() + $3, locked_until = NULL, last_error = $2 WHERE id = $1", CancellationToken.None))
+                    : waitingTurn
+                        ? "UPDATE outbox SET available_at = now() + $3, locked_until = NULL, last_error = $2, attempts = greatest(attempts - 1, 0) WHERE id = $1"
+                        : "UPDATE outbox SET available_at = now() + $3, locked_until = NULL, last_error = $2 WHERE id = $1", CancellationToken.None))
                 {
                     cmd.Parameters.AddWithValue(job.Id);
                     cmd.Parameters.AddWithValue(error.Length > 4000 ? error[..4000] : error);
