@@ -383,6 +383,33 @@ public sealed class LeadExtractionModelTests(OpenAiLeadsFixture app, ITestOutput
             : new FakeOpenAi.Reply { Content = "Thanks Maria! I'd be glad to show you a demo.", PromptTokens = 400, CompletionTokens = 20 };
 
     [Fact]
+    public async Task Marias_conversation_on_the_openai_provider_leaves_the_same_records_as_the_builtin_engine()
+    {
+        // Issue 5: "the same conversation with Ai__Provider=openai against the fake server produces the same records".
+        app.OpenAi.Responder = Answer;
+        var chat = new LeadChat(app, await app.ChannelAsync(), LeadChat.NewPhone(), "Maria Lopez", output);
+        var reply = await chat.SayAsync(MariasRequest);
+        reply["model_used"]!.GetValue<string>().ShouldBe("gpt-4o-mini");
+        reply["content"]!.GetValue<string>().ShouldStartWith("Thanks Maria!");
+        (await chat.ListAsync("/api/v1/message_credits"))[0]!["total_used"]!.GetValue<int>().ShouldBe(1); // one credit per reply
+
+        var user = (await app.MessagesAsync(chat.Tenant, chat.ConversationId)).First(m => m!["role"]!.GetValue<string>() == "user")!;
+        user["intent"]!.GetValue<string>().ShouldBe("demo");
+        user["urgency"]!.GetValue<string>().ShouldBeOneOf("high", "critical");
+
+        var extraction = await chat.ExtractAsync();
+        extraction["is_latest"]!.GetValue<bool>().ShouldBeTrue();
+        extraction["urgency_level"]!.GetValue<string>().ShouldBe("High");
+        extraction["lead_status_tag"]!.GetValue<string>().ShouldBeOneOf("Hot", "Warm");
+        var lead = (await chat.ListAsync($"/api/v1/leads?conversation_id={chat.ConversationId}")).ShouldHaveSingleItem()!;
+        lead["source"]!.GetValue<string>().ShouldBe("whatsapp");
+        var logs = await chat.ListAsync("/api/v1/llm_usage_logs?limit=200");
+        logs.Select(l => l!["workflow_name"]!.GetValue<string>()).ShouldContain("agent.reply");
+        logs.Select(l => l!["workflow_name"]!.GetValue<string>()).ShouldContain("lead.extraction");
+        logs.ShouldAllBe(l => l!["model"]!.GetValue<string>() == "gpt-4o-mini");
+    }
+
+    [Fact]
     public async Task The_models_json_is_used_checked_and_completed_by_the_rules_and_a_failed_call_leaves_the_rules()
     {
         app.OpenAi.Responder = Answer;
