@@ -32,6 +32,23 @@ public static class ChannelsApi
         var req = await JsonBody.ReadAsync<LinkRequest>(ctx);
         if (req.PhoneNumberId is not { } numberId) throw ProblemException.Validation("phone_number_id", "is required");
         if (!Guid.TryParse(id, out var agentId)) throw ProblemException.NotFound($"No agent with id {id}.");
+        // Relinking closes many conversations at once while workers update single ones: PostgreSQL
+        // may abort one side of such a deadlock, and then the whole transaction simply runs again.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await LinkOnceAsync(agentId, numberId, id, ctx, tenant, sessions, registry, store);
+            }
+            catch (Npgsql.PostgresException e) when (e.SqlState is Npgsql.PostgresErrorCodes.DeadlockDetected or Npgsql.PostgresErrorCodes.SerializationFailure && attempt < 4)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(20 * attempt), ctx.RequestAborted);
+            }
+        }
+    }
+
+    private static async Task<IResult> LinkOnceAsync(Guid agentId, Guid numberId, string id, HttpContext ctx, TenantContext tenant, TenantSessions sessions, ResourceRegistry registry, ResourceStore store)
+    {
         var ct = ctx.RequestAborted;
         await using var s = sessions.Open(tenant);
         await s.BeginAsync(ct);
