@@ -359,13 +359,7 @@ public sealed class AgentsOpenAiFixture : ChannelsFixture
         get
         {
             var c = base.Config;
-            c["Ai:Provider"] = "openai";
-            c["Ai:BaseUrl"] = OpenAi.BaseUrl.ToString();
-            c["Ai:Model"] = "gpt-4o-mini";
-            c["Ai:ApiKey"] = FakeOpenAi.ApiKey;
-            c["Ai:TimeoutSeconds"] = "5";
-            c["Ai:MaxRetries"] = "1";
-            c["Ai:RetryBaseDelaySeconds"] = "0.01";
+            foreach (var (k, v) in OpenAi.HostSettings(timeoutSeconds: 5, maxRetries: 1, retryBaseDelaySeconds: 0.01)) c[k] = v;
             c["Ai:Prices:house-model:Input"] = "2";
             c["Ai:Prices:house-model:Output"] = "8";
             return c;

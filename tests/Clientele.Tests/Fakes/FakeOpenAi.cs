@@ -46,6 +46,18 @@ public sealed class FakeOpenAi : IAsyncDisposable
     private readonly ConcurrentQueue<Reply> _script = new();
     private int _counter;
     public ConcurrentQueue<Request> Requests { get; } = new();
+    /// <summary>Host settings for Ai__Provider=openai against this fake (gpt-4o-mini, quick retries).</summary>
+    public Dictionary<string, string?> HostSettings(int timeoutSeconds, int maxRetries, double retryBaseDelaySeconds = 0.02) => new()
+    {
+        ["Ai:Provider"] = "openai",
+        ["Ai:BaseUrl"] = BaseUrl.ToString(),
+        ["Ai:Model"] = "gpt-4o-mini",
+        ["Ai:ApiKey"] = ApiKey,
+        ["Ai:TimeoutSeconds"] = timeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Ai:MaxRetries"] = maxRetries.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Ai:RetryBaseDelaySeconds"] = retryBaseDelaySeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+
     /// <summary>The base URL to configure as Ai__BaseUrl (…/v1).</summary>
     public Uri BaseUrl { get; private set; } = null!;
     /// <summary>What an unscripted request gets.</summary>

@@ -10,18 +10,16 @@ public class AiGatewayFixture : AppFixture
 {
     public FakeOpenAi OpenAi { get; private set; } = null!;
 
-    protected override Dictionary<string, string?> Config => new()
+    protected override Dictionary<string, string?> Config
     {
-        ["Ai:Provider"] = "openai",
-        ["Ai:BaseUrl"] = OpenAi.BaseUrl.ToString(),
-        ["Ai:Model"] = "gpt-4o-mini",
-        ["Ai:ApiKey"] = FakeOpenAi.ApiKey,
-        ["Ai:TimeoutSeconds"] = "1",
-        ["Ai:MaxRetries"] = "3",
-        ["Ai:RetryBaseDelaySeconds"] = "0.02",
-        ["Ai:Prices:house-model:Input"] = "2",
-        ["Ai:Prices:house-model:Output"] = "8",
-    };
+        get
+        {
+            var c = OpenAi.HostSettings(timeoutSeconds: 1, maxRetries: 3);
+            c["Ai:Prices:house-model:Input"] = "2";
+            c["Ai:Prices:house-model:Output"] = "8";
+            return c;
+        }
+    }
 
     public override async Task InitializeAsync()
     {

@@ -71,16 +71,7 @@ public sealed class OpenAiLeadsFixture : LeadsFixture
 {
     public FakeOpenAi OpenAi { get; private set; } = null!;
 
-    protected override Dictionary<string, string?> Extra => new()
-    {
-        ["Ai:Provider"] = "openai",
-        ["Ai:BaseUrl"] = OpenAi.BaseUrl.ToString(),
-        ["Ai:Model"] = "gpt-4o-mini",
-        ["Ai:ApiKey"] = FakeOpenAi.ApiKey,
-        ["Ai:TimeoutSeconds"] = "5",
-        ["Ai:MaxRetries"] = "1",
-        ["Ai:RetryBaseDelaySeconds"] = "0.02",
-    };
+    protected override Dictionary<string, string?> Extra => OpenAi.HostSettings(timeoutSeconds: 5, maxRetries: 1);
 
     public override async Task InitializeAsync()
     {
