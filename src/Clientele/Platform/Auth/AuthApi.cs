@@ -271,7 +271,7 @@ public static class AuthApi
     }
 
     /// <summary>Revokes a key (idempotent) in the session's transaction and forgets it in the key cache; null when it does not exist.</summary>
-    internal static async Task<JsonObject?> RevokeAsync(TenantSession s, Guid keyId, IMemoryCache cache, CancellationToken ct)
+    internal static async Task<JsonObject?> RevokeAsync(TenantSession s, Guid keyId, AuthCache cache, CancellationToken ct)
     {
         JsonObject json;
         await using (var cmd = await s.CommandAsync($"""
