@@ -35,6 +35,8 @@ public static class ClienteleHost
 
         // Modules first: their configuration is validated before any database is started.
         foreach (var m in IModule.All) m.AddServices(builder.Services, builder.Configuration);
+        if (SecurityHeaders.ValidateProxySettings(builder.Configuration).ToList() is { Count: > 0 } proxyErrors)
+            throw new InvalidOperationException(string.Join("; ", proxyErrors));
 
         using var bootLoggers = LoggerFactory.Create(l => l.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
         var db = await DatabaseBootstrap.PrepareAsync(builder.Configuration, bootLoggers, migrate: true);
@@ -60,7 +62,7 @@ public static class ClienteleHost
         s.AddClienteleAuthentication();
         s.AddClienteleConsole();
         s.AddScoped<ConsoleChrome>();
-        s.AddSingleton(TimeProvider.System);
+        s.AddClienteleSecurityHeaders(builder.Configuration);
         s.AddClienteleRateLimits(builder.Configuration);
         s.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
         s.AddClienteleOpenApi();
@@ -76,6 +78,7 @@ public static class ClienteleHost
             db.Local?.StopAsync().GetAwaiter().GetResult();
         });
 
+        app.UseClienteleSecurityHeaders();
         app.Use(async (ctx, next) =>
         {
             ctx.Response.Headers["X-Request-Id"] = ctx.TraceIdentifier;
@@ -89,6 +92,7 @@ public static class ClienteleHost
             AuthenticationSetup.Fill(ctx.RequestServices.GetRequiredService<TenantContext>(), ctx);
             await next(ctx);
         });
+        app.UseMiddleware<RequestGuardsMiddleware>();
         app.UseRateLimiter();
         app.UseAuthorization();
         app.UseMiddleware<IdempotencyMiddleware>();
