@@ -8,7 +8,7 @@ namespace Clientele.Platform.Jobs;
 
 /// <summary>
 /// Wakes this node's outbox workers when any node commits due work: one dedicated connection
-/// LISTENs on 'clientele_outbox' (notified at commit by the outbox trigger of migration 0027).
+/// LISTENs on 'clientele_outbox' (notified at commit by the outbox trigger of migration 0029).
 /// Work committed on this node wakes the workers directly (Outbox → OutboxSignal); the poll
 /// (Outbox__PollMilliseconds) remains for retries, delayed rows and a listener that is reconnecting.
 /// </summary>
