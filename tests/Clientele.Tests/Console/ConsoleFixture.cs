@@ -85,7 +85,7 @@ public sealed partial class ConsoleFixture : ChannelsFixture
     public async Task CheckPageAsync(ConsolePage cp, string screenshotName)
     {
         var page = cp.Page;
-        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        await page.WaitForLoadStateAsync(LoadState.Load); // not NetworkIdle: the inbox keeps an event stream open
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreensDir, screenshotName + ".png"), FullPage = true });
         // DevTools evaluation is not subject to the page's CSP, so axe runs without weakening it.
         if (!await page.EvaluateAsync<bool>("() => typeof window.axe !== 'undefined'")) await page.EvaluateAsync(AxeSource.Value);
