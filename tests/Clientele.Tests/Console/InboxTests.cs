@@ -223,7 +223,7 @@ public sealed class InboxTests(ConsoleFixture app, ITestOutputHelper output)
         seen.Count.ShouldBe(120);
         seen.Distinct().Count().ShouldBe(120);
         var found = await http.Http.GetStringAsync("/app/inbox?filter=all&q=Pager%20117");
-        Regex.Matches(found, "class=\"conv-item").Count.ShouldBe(1);
+        Regex.Count(found, "class=\"conv-item").ShouldBe(1);
         found.ShouldContain("Pager 117");
     }
 }
