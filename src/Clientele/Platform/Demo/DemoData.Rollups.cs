@@ -87,5 +87,6 @@ internal static partial class DemoData
             cmd.Parameters.Add(org.Clone());
             await cmd.ExecuteNonQueryAsync(d.Ct);
         }
+        await d.Session.CommitAsync(d.Ct); // the plain UPDATEs above run in the session's own transaction
     }
 }
