@@ -57,7 +57,8 @@ public static class ClienteleHost
         s.AddSingleton<TenantSessions>();
         s.AddScoped<TenantContext>();
         s.AddDataProtection().SetApplicationName("Clientele")
-            .AddKeyManagementOptions(o => o.XmlRepository = new PostgresXmlRepository(appDataSource));
+            .AddKeyManagementOptions(o => o.XmlRepository = new PostgresXmlRepository(appDataSource))
+            .ProtectKeyRing(builder.Configuration, bootLoggers.CreateLogger("Clientele.DataProtection"));
         s.AddClienteleAuthentication();
         s.AddClienteleSecurityHeaders(builder.Configuration);
         s.AddClienteleRateLimits(builder.Configuration);
