@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Clientele.Platform.Database;
+using Clientele.Platform.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -35,6 +36,7 @@ public sealed class OutboxWorker(AppDataSource app, TenantSessions sessions, Out
             {
                 var free = slots.CurrentCount;
                 var claimed = free > 0 ? await ClaimAsync(free, stoppingToken) : [];
+                OutboxTelemetry.RowsClaimed(claimed.Count); // telemetry
                 foreach (var job in claimed)
                 {
                     await slots.WaitAsync(stoppingToken);
@@ -78,6 +80,7 @@ public sealed class OutboxWorker(AppDataSource app, TenantSessions sessions, Out
     private async Task RunAsync(Claimed job, CancellationToken ct)
     {
         var handler = _handlers[job.Topic];
+        using var telemetry = OutboxTelemetry.Start(job.Topic, job.Id, job.Attempts); // telemetry: one span per run
         using var payload = JsonDocument.Parse(job.Payload);
         var tenant = new TenantContext { OrganizationId = job.OrganizationId, ActorType = "system", Role = Roles.Owner };
         await using var s = sessions.Open(tenant);
@@ -92,6 +95,7 @@ public sealed class OutboxWorker(AppDataSource app, TenantSessions sessions, Out
                 await done.ExecuteNonQueryAsync(ct);
             }
             await s.CommitAsync(ct);
+            telemetry.Succeeded(); // telemetry
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -105,6 +109,7 @@ public sealed class OutboxWorker(AppDataSource app, TenantSessions sessions, Out
             var waitingTurn = retryLater is { CountsAsAttempt: false };
             var dead = !waitingTurn && (job.Attempts >= job.MaxAttempts || e is PermanentJobException);
             var delay = retryLater?.After ?? Backoff(job.Attempts);
+            telemetry.Failed(dead ? "dead" : waitingTurn ? "waiting" : "retry", e); // telemetry
             if (dead) logger.LogError(e, "Outbox {Id} ({Topic}) dead after {Attempts} attempts", job.Id, job.Topic, job.Attempts);
             else if (!waitingTurn) logger.LogWarning("Outbox {Id} ({Topic}) attempt {Attempt} failed, retrying in {Delay}: {Error}", job.Id, job.Topic, job.Attempts, delay, error);
             try
