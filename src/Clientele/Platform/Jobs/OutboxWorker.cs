@@ -1,6 +1,6 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Clientele.Platform.Database;
-using Clientele.Platform.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -24,6 +24,9 @@ public sealed class OutboxWorker(AppDataSource app, TenantSessions sessions, Out
     private readonly TimeSpan _poll = TimeSpan.FromMilliseconds(config.GetValue("Outbox:PollMilliseconds", 250));
     private readonly TimeSpan _lease = TimeSpan.FromSeconds(config.GetValue("Outbox:LeaseSeconds", 60));
     private readonly double _backoffBaseSeconds = config.GetValue("Outbox:BackoffBaseSeconds", 2.0);
+    // True while the last claim filled every free slot: there may be more due work, so a finished
+    // job wakes the loop to claim again at once instead of after the poll interval.
+    private volatile bool _backlog;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -36,6 +39,7 @@ public sealed class OutboxWorker(AppDataSource app, TenantSessions sessions, Out
             {
                 var free = slots.CurrentCount;
                 var claimed = free > 0 ? await ClaimAsync(free, stoppingToken) : [];
+                _backlog = free == 0 || claimed.Count == free;
                 OutboxTelemetry.RowsClaimed(claimed.Count); // telemetry
                 foreach (var job in claimed)
                 {
@@ -43,7 +47,11 @@ public sealed class OutboxWorker(AppDataSource app, TenantSessions sessions, Out
                     running.Add(Task.Run(async () =>
                     {
                         try { await RunAsync(job, stoppingToken); }
-                        finally { slots.Release(); }
+                        finally
+                        {
+                            slots.Release();
+                            if (_backlog) signal.Wake();
+                        }
                     }, stoppingToken));
                 }
                 running.RemoveAll(t => t.IsCompleted);
@@ -151,6 +159,7 @@ public static class JobsSetup
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<Outbox>();
         services.AddHostedService<OutboxWorker>();
+        services.AddHostedService<OutboxListener>();
         foreach (var type in typeof(IJobHandler).Assembly.GetTypes().Where(t => t is { IsClass: true, IsAbstract: false } && typeof(IJobHandler).IsAssignableFrom(t)))
             services.AddSingleton(typeof(IJobHandler), type);
         return services;

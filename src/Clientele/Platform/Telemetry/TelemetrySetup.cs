@@ -31,7 +31,7 @@ public static class TelemetrySetup
                 .AddAspNetCoreInstrumentation(o => o.Filter = ctx => !ctx.Request.Path.StartsWithSegments("/health"))
                 .AddHttpClientInstrumentation()
                 .AddNpgsql()
-                .AddSource(ClienteleTelemetry.Name)
+                .AddSource(ClienteleTelemetry.Name, Jobs.OutboxTelemetry.SourceName)
                 .AddOtlpExporter())
             .WithMetrics(m => m
                 .AddAspNetCoreInstrumentation()
