@@ -1,4 +1,5 @@
 using Clientele.Platform.Auth;
+using Clientele.Platform.WebConsole;
 using Clientele.Platform.Database;
 using Clientele.Platform.Errors;
 using Clientele.Platform.Idempotency;
@@ -68,6 +69,8 @@ public static class ClienteleHost
             .AddKeyManagementOptions(o => o.XmlRepository = new PostgresXmlRepository(appDataSource))
             .ProtectKeyRing(builder.Configuration, bootLoggers.CreateLogger("Clientele.DataProtection"));
         s.AddClienteleAuthentication();
+        s.AddClienteleConsole();
+        s.AddScoped<ConsoleChrome>();
         s.AddClienteleSecurityHeaders(builder.Configuration);
         s.AddClienteleRateLimits(builder.Configuration);
         s.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
@@ -91,6 +94,7 @@ public static class ClienteleHost
             await next(ctx);
         });
         app.UseMiddleware<ErrorHandlingMiddleware>();
+        app.UseClienteleConsole();
         app.UseAuthentication();
         app.Use(async (ctx, next) =>
         {
@@ -104,7 +108,7 @@ public static class ClienteleHost
 
         app.MapClienteleOpenApi();
         DatabaseReadyCheck.Map(app);
-        app.MapGet("/", () => Results.Redirect("/docs")).ExcludeFromDescription();
+        app.MapClienteleConsole();
 
         foreach (var m in IModule.All) m.MapRoot(app);
         var api = app.MapGroup("/api/v1").RequireAuthorization();
