@@ -49,31 +49,38 @@ public static class CopilotSessionsApi
         errors.ThrowIfAny();
 
         await using var s = sessions.Open(tenant);
+        var id = await CreateSessionAsync(s, body.CustomerId!.Value, body.Title, ct);
+        var row = await store.GetAsync(s, registry.Find("agent_sessions")!, id, [], false, ct);
+        await AuditWriter.WriteAsync(s, "agent_sessions", id, "create", new JsonObject { ["after"] = JsonNode.Parse(row.Json) }, ct);
+        await s.CommitAsync(ct);
+        return new JsonBytesResult(row.Json, 201, row.ETag, $"/api/v1/agent_sessions/{id}");
+    }
+
+    /// <summary>Starts a session about the customer in the caller's transaction (422 customer_id when it does not exist); its id.</summary>
+    internal static async Task<Guid> CreateSessionAsync(TenantSession s, Guid customerId, string? title, CancellationToken ct)
+    {
         string customerName;
         await using (var find = await s.CommandAsync("SELECT coalesce(nullif(company_name, ''), nullif(name, ''), email) FROM customers WHERE organization_id = $1 AND id = $2 AND deleted_at IS NULL", ct))
         {
-            find.Parameters.AddWithValue(tenant.OrganizationId);
-            find.Parameters.AddWithValue(body.CustomerId!.Value);
+            find.Parameters.AddWithValue(s.OrganizationId);
+            find.Parameters.AddWithValue(customerId);
             customerName = await find.ExecuteScalarAsync(ct) as string ?? throw ProblemException.Validation("customer_id", "refers to a customer that does not exist");
         }
         var id = Guid.CreateVersion7();
-        var context = new JsonObject { ["title"] = body.Title?.Trim() ?? $"Copilot: {customerName}", ["customer_name"] = customerName, ["turns"] = 0 };
+        var context = new JsonObject { ["title"] = title?.Trim() ?? $"Copilot: {customerName}", ["customer_name"] = customerName, ["turns"] = 0 };
         await using (var cmd = await s.CommandAsync("""
             INSERT INTO agent_sessions (id, organization_id, customer_id, user_id, status, active_agent, deployed_agents, context)
             VALUES ($1, $2, $3, $4, 'active', 'copilot', ARRAY['copilot'], $5)
             """, ct))
         {
             cmd.Parameters.AddWithValue(id);
-            cmd.Parameters.AddWithValue(tenant.OrganizationId);
-            cmd.Parameters.AddWithValue(body.CustomerId!.Value);
-            cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)tenant.UserId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
+            cmd.Parameters.AddWithValue(s.OrganizationId);
+            cmd.Parameters.AddWithValue(customerId);
+            cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)s.Tenant.UserId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
             cmd.Parameters.Add(new NpgsqlParameter { Value = context.ToJsonString(), NpgsqlDbType = NpgsqlDbType.Jsonb });
             await cmd.ExecuteNonQueryAsync(ct);
         }
-        var row = await store.GetAsync(s, registry.Find("agent_sessions")!, id, [], false, ct);
-        await AuditWriter.WriteAsync(s, "agent_sessions", id, "create", new JsonObject { ["after"] = JsonNode.Parse(row.Json) }, ct);
-        await s.CommitAsync(ct);
-        return new JsonBytesResult(row.Json, 201, row.ETag, $"/api/v1/agent_sessions/{id}");
+        return id;
     }
 
     private static async Task<IResult> Ask(string id, HttpContext ctx, TenantContext tenant, TenantSessions sessions, ResourceRegistry registry, ResourceStore store,
@@ -120,7 +127,7 @@ public static class CopilotSessionsApi
     }
 
     /// <summary>The session, locked: questions in one session are answered one at a time, in order.</summary>
-    private static async Task<CopilotSession?> LockSessionAsync(TenantSession s, Guid id, CancellationToken ct)
+    internal static async Task<CopilotSession?> LockSessionAsync(TenantSession s, Guid id, CancellationToken ct)
     {
         await using var cmd = await s.CommandAsync("SELECT id, customer_id, user_id, status FROM agent_sessions WHERE organization_id = $1 AND id = $2 FOR UPDATE", ct);
         cmd.Parameters.AddWithValue(s.OrganizationId);
