@@ -97,7 +97,7 @@ public sealed class CustomerPagesTests(ConsoleFixture app)
         await page.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
         await page.WaitForURLAsync(new Regex("at_risk=true"));
         var href = await page.GetByRole(AriaRole.Link, new() { NameRegex = new Regex("Export CSV") }).GetAttributeAsync("href");
-        href.ShouldContain("plan=enterprise");
+        href!.ShouldContain("plan=enterprise");
 
         // The export (as the browser would fetch it) holds every matching row, not one page.
         using var viewer = await app.CookieClientAsync(demo.ViewerEmail);
