@@ -94,6 +94,7 @@ public static class AuthenticationSetup
                 o.SlidingExpiration = true;
                 o.ExpireTimeSpan = TimeSpan.FromHours(12);
                 o.LoginPath = "/login";
+                o.ReturnUrlParameter = "returnUrl";
                 o.Events.OnRedirectToLogin = ctx => IsApi(ctx.Request)
                     ? ProblemWriter.WriteAsync(ctx.HttpContext, 401, "Unauthorized", "Send an API key as 'Authorization: Bearer clt_live_…' or sign in.")
                     : Redirect(ctx);
@@ -107,6 +108,13 @@ public static class AuthenticationSetup
 
     private static Task Redirect(RedirectContext<CookieAuthenticationOptions> ctx)
     {
+        // htmx follows no redirect into a fragment: it gets 401 and console.js goes to the sign-in page.
+        if (ctx.Request.Headers.ContainsKey("HX-Request"))
+        {
+            ctx.Response.StatusCode = 401;
+            ctx.Response.Headers["HX-Redirect"] = "/login";
+            return Task.CompletedTask;
+        }
         ctx.Response.Redirect(ctx.RedirectUri);
         return Task.CompletedTask;
     }

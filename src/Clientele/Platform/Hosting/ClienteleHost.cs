@@ -1,4 +1,5 @@
 using Clientele.Platform.Auth;
+using Clientele.Platform.WebConsole;
 using Clientele.Platform.Database;
 using Clientele.Platform.Errors;
 using Clientele.Platform.Idempotency;
@@ -57,6 +58,9 @@ public static class ClienteleHost
         s.AddDataProtection().SetApplicationName("Clientele")
             .AddKeyManagementOptions(o => o.XmlRepository = new PostgresXmlRepository(appDataSource));
         s.AddClienteleAuthentication();
+        s.AddClienteleConsole();
+        s.AddScoped<ConsoleChrome>();
+        s.AddSingleton(TimeProvider.System);
         s.AddClienteleRateLimits(builder.Configuration);
         s.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
         s.AddClienteleOpenApi();
@@ -78,6 +82,7 @@ public static class ClienteleHost
             await next(ctx);
         });
         app.UseMiddleware<ErrorHandlingMiddleware>();
+        app.UseClienteleConsole();
         app.UseAuthentication();
         app.Use(async (ctx, next) =>
         {
@@ -90,7 +95,7 @@ public static class ClienteleHost
 
         app.MapClienteleOpenApi();
         DatabaseReadyCheck.Map(app);
-        app.MapGet("/", () => Results.Redirect("/docs")).ExcludeFromDescription();
+        app.MapClienteleConsole();
 
         foreach (var m in IModule.All) m.MapRoot(app);
         var api = app.MapGroup("/api/v1").RequireAuthorization();
