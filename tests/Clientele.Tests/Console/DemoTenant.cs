@@ -42,12 +42,14 @@ public sealed record DemoTenant(AppFixture.Tenant Owner, string MemberEmail, str
         return (Guid)(await cmd.ExecuteScalarAsync())!;
     }
 
-    /// <summary>The tables behind the sections of the customer page and the heading that shows their rows.</summary>
-    public static readonly (string Table, string Section, string Extra)[] SectionTables =
+    /// <summary>The tables behind the customer page: the page section they belong to and the element that shows their rows.</summary>
+    public static readonly (string Table, string Section, string Shown, string Extra)[] SectionTables =
     [
-        ("conversations", "conversations", ""), ("subscriptions", "subscriptions", ""), ("invoices", "invoices", ""), ("payments", "payments", ""),
-        ("credits", "credits", ""), ("usage_metrics", "usage", ""), ("health_score_history", "health", ""), ("leads", "leads", "OR x.converted_to_customer_id = c.id"),
-        ("deals", "deals", ""), ("quotes", "quotes", ""), ("customer_contacts", "people", ""), ("contracts", "contracts", ""), ("customer_notes", "notes", ""),
+        ("conversations", "conversations", "conversations", ""), ("subscriptions", "billing", "subscriptions", ""), ("invoices", "billing", "invoices", ""),
+        ("payments", "billing", "payments", ""), ("credits", "billing", "credits", ""), ("usage_metrics", "usage", "usage", ""),
+        ("health_score_history", "health", "health", ""), ("leads", "pipeline", "leads", "OR x.converted_to_customer_id = c.id"),
+        ("deals", "pipeline", "deals", ""), ("quotes", "pipeline", "quotes", ""), ("customer_contacts", "people", "people", ""),
+        ("contracts", "contracts", "contracts", ""), ("customer_notes", "notes", "notes", ""),
     ];
 
     public static async Task<long> CountAsync(AppFixture app, string sql, params object[] args)

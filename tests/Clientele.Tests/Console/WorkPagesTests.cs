@@ -166,7 +166,7 @@ public sealed class WorkPagesTests(ConsoleFixture app)
 
         await page.GotoAsync("/app/settings");
         await app.CheckPageAsync(cp, "settings");
-        await page.GetByLabel("Name").FillAsync("");
+        await page.GetByLabel("Name", new() { Exact = true }).FillAsync("");
         await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
         (await page.Locator("#Name-error").InnerTextAsync()).ShouldContain("required");
     }
