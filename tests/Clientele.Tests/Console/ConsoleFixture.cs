@@ -25,7 +25,7 @@ public sealed partial class ConsoleFixture : ChannelsFixture
 {
     public const string Password = "correct horse battery";
     private IPlaywright _playwright = null!;
-    public IBrowser Browser { get; private set; } = null!;
+    public IBrowser Chromium { get; private set; } = null!;
     public static string ScreensDir => Path.Combine(AppContext.BaseDirectory, "screens");
     private static readonly Lazy<string> AxeSource = new(() => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Console", "lib", "axe.min.js")));
 
@@ -34,8 +34,7 @@ public sealed partial class ConsoleFixture : ChannelsFixture
         get
         {
             var c = base.Config;
-            c["Login:MaxFailures"] = "3";
-            c["Login:MaxFailuresPerAddress"] = "100000"; // every test signs in from 127.0.0.1
+            c["Auth:LockoutThreshold"] = "3";
             c["Webchat:SafetyPollMilliseconds"] = "60000";
             return c;
         }
@@ -46,7 +45,7 @@ public sealed partial class ConsoleFixture : ChannelsFixture
         await base.InitializeAsync();
         Directory.CreateDirectory(ScreensDir);
         _playwright = await Playwright.CreateAsync();
-        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        Chromium = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = "/usr/bin/chromium",
             Headless = true,
@@ -56,7 +55,7 @@ public sealed partial class ConsoleFixture : ChannelsFixture
 
     public override async Task DisposeAsync()
     {
-        await Browser.DisposeAsync();
+        await Chromium.DisposeAsync();
         _playwright.Dispose();
         await base.DisposeAsync();
     }
@@ -64,7 +63,7 @@ public sealed partial class ConsoleFixture : ChannelsFixture
     /// <summary>A browser page with its own cookies, signed in as the user when given. Problems (script errors, CSP, 5xx) are collected.</summary>
     public async Task<ConsolePage> PageAsync(string? email = null, string password = Password, int width = 1280, int height = 800)
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = width, Height = height }, BaseURL = BaseAddress.ToString() });
+        var context = await Chromium.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = width, Height = height }, BaseURL = BaseAddress.ToString() });
         context.SetDefaultTimeout(10_000);
         var page = await context.NewPageAsync();
         var cp = new ConsolePage(context, page);
@@ -100,6 +99,18 @@ public sealed partial class ConsoleFixture : ChannelsFixture
         var found = violations.EnumerateArray().Select(v => v.GetString()!).ToList();
         found.ShouldBeEmpty($"axe on {screenshotName} ({page.Url}):\n" + string.Join("\n", found));
         cp.Problems.ShouldBeEmpty($"problems on {screenshotName}:\n" + string.Join("\n", cp.Problems));
+    }
+
+    private Task<Tenant>? _demo;
+
+    /// <summary>One organization filled with the demo data (as `dotnet run` creates it), shared by the collection's tests; its owner signs in with Password.</summary>
+    public Task<Tenant> DemoAsync() => _demo ??= CreateDemoAsync();
+
+    private async Task<Tenant> CreateDemoAsync()
+    {
+        var t = await SignupAsync("Northwind Demo");
+        await Clientele.Platform.Demo.DemoSeeder.FillAsync(App.Services, t.OrganizationId, t.UserId, CancellationToken.None);
+        return t;
     }
 
     /// <summary>A user of the tenant with a role and the fixture's password (set through the database, as invitations come later).</summary>

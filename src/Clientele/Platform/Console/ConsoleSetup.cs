@@ -47,7 +47,6 @@ public static class ConsoleSetup
             o.Cookie.HttpOnly = true;
             o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
         });
-        services.AddSingleton<LoginThrottle>();
         return services;
     }
 

@@ -6,10 +6,13 @@ using Microsoft.AspNetCore.RateLimiting;
 
 namespace Clientele.Platform.WebConsole.Pages;
 
-/// <summary>GET/POST /login: email + password onto the session cookie, with a lockout after repeated failures.</summary>
+/// <summary>
+/// GET/POST /login: email + password through SessionService (a revocable server-side session, the
+/// per-account lockout of Auth:LockoutThreshold), plus the "anonymous" rate limit per address.
+/// </summary>
 [AllowAnonymous]
 [EnableRateLimiting("anonymous")]
-public sealed class LoginModel(LoginThrottle throttle) : PageModel
+public sealed class LoginModel(SessionService sessions) : PageModel
 {
     [BindProperty(SupportsGet = true, Name = "returnUrl")] public string? ReturnUrl { get; set; }
     [BindProperty(Name = "email")] public string? Email { get; set; }
@@ -26,22 +29,22 @@ public sealed class LoginModel(LoginThrottle throttle) : PageModel
         if (string.IsNullOrEmpty(Password)) ModelState.AddModelError("password", "Enter your password.");
         if (!ModelState.IsValid) return Refused(422);
 
-        var ip = HttpContext.Connection.RemoteIpAddress?.ToString();
-        if (throttle.LockedFor(Email!, ip) is { } wait)
+        var result = await sessions.PasswordSignInAsync(HttpContext, Email!, Password!);
+        switch (result.Outcome)
         {
-            Message = $"Too many failed sign-ins. Try again in {Math.Max(1, (int)Math.Ceiling(wait.TotalMinutes))} minutes.";
-            return Refused(429);
+            case SessionService.Outcome.LockedOut:
+                var wait = result.RetryAfter ?? TimeSpan.FromMinutes(1);
+                Message = wait.TotalSeconds < 90
+                    ? $"Too many failed sign-ins. Try again in {Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds))} seconds."
+                    : $"Too many failed sign-ins. Try again in {(int)Math.Ceiling(wait.TotalMinutes)} minutes.";
+                Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return Refused(429);
+            case SessionService.Outcome.WrongCredentials:
+                Message = "The email or password is wrong.";
+                return Refused(401);
+            default:
+                return LocalRedirect(SafeReturnUrl());
         }
-        var who = await PasswordSignIn.VerifyAsync(HttpContext, Email!, Password!);
-        if (who is null)
-        {
-            throttle.Failed(Email!, ip);
-            Message = "The email or password is wrong.";
-            return Refused(401);
-        }
-        throttle.Succeeded(Email!);
-        await PasswordSignIn.SignInAsync(HttpContext, who);
-        return LocalRedirect(SafeReturnUrl());
     }
 
     private PageResult Refused(int status)

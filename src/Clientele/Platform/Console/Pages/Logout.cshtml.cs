@@ -8,13 +8,13 @@ namespace Clientele.Platform.WebConsole.Pages;
 
 /// <summary>POST /logout ends the session (GET only asks, so a link or image cannot sign anyone out).</summary>
 [AllowAnonymous]
-public sealed class LogoutModel(TenantContext tenant) : PageModel
+public sealed class LogoutModel(TenantContext tenant, SessionService sessions) : PageModel
 {
     public void OnGet() { }
 
     public async Task<IActionResult> OnPostAsync()
     {
-        await PasswordSignIn.SignOutAsync(HttpContext, tenant);
+        await sessions.SignOutAsync(HttpContext, tenant);
         return Redirect("/login");
     }
 }
