@@ -7,8 +7,6 @@ using Clientele.Platform.Resources;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Npgsql;
-using NpgsqlTypes;
 
 namespace Clientele.Modules.Agents.Copilot;
 
@@ -60,26 +58,15 @@ public static class CopilotSessionsApi
     internal static async Task<Guid> CreateSessionAsync(TenantSession s, Guid customerId, string? title, CancellationToken ct)
     {
         string customerName;
-        await using (var find = await s.CommandAsync("SELECT coalesce(nullif(company_name, ''), nullif(name, ''), email) FROM customers WHERE organization_id = $1 AND id = $2 AND deleted_at IS NULL", ct))
-        {
-            find.Parameters.AddWithValue(s.OrganizationId);
-            find.Parameters.AddWithValue(customerId);
-            customerName = await find.ExecuteScalarAsync(ct) as string ?? throw ProblemException.Validation("customer_id", "refers to a customer that does not exist");
-        }
+        customerName = await s.ExecuteScalarAsync("SELECT coalesce(nullif(company_name, ''), nullif(name, ''), email) FROM customers WHERE organization_id = $1 AND id = $2 AND deleted_at IS NULL",
+            [s.OrganizationId, customerId], ct) as string ?? throw ProblemException.Validation("customer_id", "refers to a customer that does not exist");
         var id = Guid.CreateVersion7();
         var context = new JsonObject { ["title"] = title?.Trim() ?? $"Copilot: {customerName}", ["customer_name"] = customerName, ["turns"] = 0 };
-        await using (var cmd = await s.CommandAsync("""
+        await s.ExecuteAsync("""
             INSERT INTO agent_sessions (id, organization_id, customer_id, user_id, status, active_agent, deployed_agents, context)
             VALUES ($1, $2, $3, $4, 'active', 'copilot', ARRAY['copilot'], $5)
-            """, ct))
-        {
-            cmd.Parameters.AddWithValue(id);
-            cmd.Parameters.AddWithValue(s.OrganizationId);
-            cmd.Parameters.AddWithValue(customerId);
-            cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)s.Tenant.UserId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = context.ToJsonString(), NpgsqlDbType = NpgsqlDbType.Jsonb });
-            await cmd.ExecuteNonQueryAsync(ct);
-        }
+            """,
+            [id, s.OrganizationId, customerId, SqlArg.Uuid(s.Tenant.UserId), SqlArg.Jsonb(context)], ct);
         return id;
     }
 
@@ -129,10 +116,8 @@ public static class CopilotSessionsApi
     /// <summary>The session, locked: questions in one session are answered one at a time, in order.</summary>
     internal static async Task<CopilotSession?> LockSessionAsync(TenantSession s, Guid id, CancellationToken ct)
     {
-        await using var cmd = await s.CommandAsync("SELECT id, customer_id, user_id, status FROM agent_sessions WHERE organization_id = $1 AND id = $2 FOR UPDATE", ct);
-        cmd.Parameters.AddWithValue(s.OrganizationId);
-        cmd.Parameters.AddWithValue(id);
-        await using var r = await cmd.ExecuteReaderAsync(ct);
+        await using var r = await s.ReaderAsync("SELECT id, customer_id, user_id, status FROM agent_sessions WHERE organization_id = $1 AND id = $2 FOR UPDATE",
+            [s.OrganizationId, id], ct);
         if (!await r.ReadAsync(ct)) return null;
         return new CopilotSession(r.GetGuid(0), r.IsDBNull(1) ? null : r.GetGuid(1), r.IsDBNull(2) ? null : r.GetGuid(2), r.GetString(3));
     }
