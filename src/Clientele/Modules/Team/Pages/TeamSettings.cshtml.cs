@@ -38,7 +38,7 @@ public sealed class TeamSettingsModel : ConsolePage
             await LoadAsync();
             return Page();
         }
-        TempData["flash"] = "Role changed. It applies the next time they sign in.";
+        TempData["flash"] = "Role changed.";
         return Redirect("/app/settings/team");
     }
 

@@ -1,7 +1,6 @@
 using Clientele.Platform.Audit;
 using Clientele.Platform.WebConsole;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.Caching.Memory;
 using Npgsql;
 
 namespace Clientele.Platform.Auth.Pages;
@@ -57,7 +56,7 @@ public sealed class ApiKeysModel : ConsolePage
         RequireAdmin();
         await using (var s = OpenSession())
         {
-            var revoked = await AuthApi.RevokeAsync(s, KeyId, Service<IMemoryCache>(), Aborted);
+            var revoked = await AuthApi.RevokeAsync(s, KeyId, Service<AuthCache>(), Aborted);
             if (revoked is null) return NotFound();
             await s.CommitAsync(Aborted);
             TempData["flash"] = $"The key “{revoked["name"]}” is revoked: requests with it now get 401.";
