@@ -74,20 +74,27 @@ public static class CopilotSessionsApi
         errors.ThrowIfAny();
 
         await using var s = sessions.Open(tenant);
-        string customerName;
-        customerName = await s.ExecuteScalarAsync("SELECT coalesce(nullif(company_name, ''), nullif(name, ''), email) FROM customers WHERE organization_id = $1 AND id = $2 AND deleted_at IS NULL",
-            [tenant.OrganizationId, body.CustomerId!.Value], ct) as string ?? throw ProblemException.Validation("customer_id", "refers to a customer that does not exist");
-        var id = Guid.CreateVersion7();
-        var context = new JsonObject { ["title"] = body.Title?.Trim() ?? $"Copilot: {customerName}", ["customer_name"] = customerName, ["turns"] = 0 };
-        await s.ExecuteAsync("""
-            INSERT INTO agent_sessions (id, organization_id, customer_id, user_id, status, active_agent, deployed_agents, context)
-            VALUES ($1, $2, $3, $4, 'active', 'copilot', ARRAY['copilot'], $5)
-            """,
-            [id, tenant.OrganizationId, body.CustomerId!.Value, SqlArg.Uuid(tenant.UserId), SqlArg.Jsonb(context)], ct);
+        var id = await CreateSessionAsync(s, body.CustomerId!.Value, body.Title, ct);
         var row = await store.GetAsync(s, registry.Find("agent_sessions")!, id, [], false, ct);
         await AuditWriter.WriteAsync(s, "agent_sessions", id, "create", new JsonObject { ["after"] = JsonNode.Parse(row.Json) }, ct);
         await s.CommitAsync(ct);
         return new JsonBytesResult(row.Json, 201, row.ETag, $"/api/v1/agent_sessions/{id}");
+    }
+
+    /// <summary>Starts a session about the customer in the caller's transaction (422 customer_id when it does not exist); its id.</summary>
+    internal static async Task<Guid> CreateSessionAsync(TenantSession s, Guid customerId, string? title, CancellationToken ct)
+    {
+        string customerName;
+        customerName = await s.ExecuteScalarAsync("SELECT coalesce(nullif(company_name, ''), nullif(name, ''), email) FROM customers WHERE organization_id = $1 AND id = $2 AND deleted_at IS NULL",
+            [s.OrganizationId, customerId], ct) as string ?? throw ProblemException.Validation("customer_id", "refers to a customer that does not exist");
+        var id = Guid.CreateVersion7();
+        var context = new JsonObject { ["title"] = title?.Trim() ?? $"Copilot: {customerName}", ["customer_name"] = customerName, ["turns"] = 0 };
+        await s.ExecuteAsync("""
+            INSERT INTO agent_sessions (id, organization_id, customer_id, user_id, status, active_agent, deployed_agents, context)
+            VALUES ($1, $2, $3, $4, 'active', 'copilot', ARRAY['copilot'], $5)
+            """,
+            [id, s.OrganizationId, customerId, SqlArg.Uuid(s.Tenant.UserId), SqlArg.Jsonb(context)], ct);
+        return id;
     }
 
     private static async Task<IResult> Ask(string id, HttpContext ctx, TenantContext tenant, TenantSessions sessions, ResourceRegistry registry, ResourceStore store,
@@ -134,7 +141,7 @@ public static class CopilotSessionsApi
     }
 
     /// <summary>The session, locked: questions in one session are answered one at a time, in order.</summary>
-    private static async Task<CopilotSession?> LockSessionAsync(TenantSession s, Guid id, CancellationToken ct)
+    internal static async Task<CopilotSession?> LockSessionAsync(TenantSession s, Guid id, CancellationToken ct)
     {
         await using var r = await s.ReaderAsync("SELECT id, customer_id, user_id, status FROM agent_sessions WHERE organization_id = $1 AND id = $2 FOR UPDATE",
             [s.OrganizationId, id], ct);
