@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Clientele.Platform.Database;
+using Clientele.Platform.Events;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -100,6 +101,7 @@ internal static class MeetingRecords
         p.Add(new NpgsqlParameter { Value = m.CalendarEventId, NpgsqlDbType = NpgsqlDbType.Varchar });
         p.Add(new NpgsqlParameter { Value = m.Metadata.ToJsonString(), NpgsqlDbType = NpgsqlDbType.Jsonb });
         await cmd.ExecuteNonQueryAsync(ct);
+        await DomainEvents.PublishRowAsync(s, "meetings", m.Id, ct, null, "meeting.booked");
     }
 
     /// <summary>Seed 001: the conversation's current extraction records when the demo is.</summary>
