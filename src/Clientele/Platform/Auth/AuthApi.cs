@@ -225,7 +225,8 @@ public static class AuthApi
         return Results.Text(json.ToJsonString(), "application/json", statusCode: 201);
     }
 
-    private static async Task<(JsonObject Json, Guid Id)> InsertKeyAsync(TenantSession s, string name, string[] scopes, DateTime? expiresAt, CancellationToken ct)
+    /// <summary>Inserts a key for the session's user and returns its JSON with the key itself (shown once).</summary>
+    internal static async Task<(JsonObject Json, Guid Id)> InsertKeyAsync(TenantSession s, string name, string[] scopes, DateTime? expiresAt, CancellationToken ct)
     {
         var key = ApiKeyMaterial.NewKey();
         var id = Guid.CreateVersion7();
@@ -254,23 +255,30 @@ public static class AuthApi
         RequireAdmin(tenant);
         if (!Guid.TryParse(id, out var keyId)) throw ProblemException.NotFound($"No API key with id {id}.");
         await using var s = sessions.Open(tenant);
+        var json = await RevokeAsync(s, keyId, cache, ctx.RequestAborted) ?? throw ProblemException.NotFound($"No API key with id {id}.");
+        await s.CommitAsync(ctx.RequestAborted);
+        return ctx.Request.Method == "DELETE" ? Results.NoContent() : Results.Text(json.ToJsonString(), "application/json");
+    }
+
+    /// <summary>Revokes a key (idempotent) in the session's transaction and forgets it in the key cache; null when it does not exist.</summary>
+    internal static async Task<JsonObject?> RevokeAsync(TenantSession s, Guid keyId, IMemoryCache cache, CancellationToken ct)
+    {
         JsonObject json;
         await using (var cmd = await s.CommandAsync($"""
             UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()), updated_by = $3 WHERE organization_id = $1 AND id = $2
             RETURNING {KeyColumns}, key_hash
-            """, ctx.RequestAborted))
+            """, ct))
         {
-            cmd.Parameters.AddWithValue(tenant.OrganizationId);
+            cmd.Parameters.AddWithValue(s.OrganizationId);
             cmd.Parameters.AddWithValue(keyId);
-            cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)tenant.ActorId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
-            await using var r = await cmd.ExecuteReaderAsync(ctx.RequestAborted);
-            if (!await r.ReadAsync(ctx.RequestAborted)) throw ProblemException.NotFound($"No API key with id {id}.");
+            cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)s.Tenant.ActorId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            if (!await r.ReadAsync(ct)) return null;
             json = KeyJson(r);
             cache.Remove(ApiKeyHandler.CacheKey(r.GetFieldValue<byte[]>(9)));
         }
-        await AuditWriter.WriteAsync(s, "api_keys", keyId, "delete", new JsonObject { ["revoked"] = true }, ctx.RequestAborted);
-        await s.CommitAsync(ctx.RequestAborted);
-        return ctx.Request.Method == "DELETE" ? Results.NoContent() : Results.Text(json.ToJsonString(), "application/json");
+        await AuditWriter.WriteAsync(s, "api_keys", keyId, "delete", new JsonObject { ["revoked"] = true }, ct);
+        return json;
     }
 
     private static JsonObject KeyJson(NpgsqlDataReader r)
