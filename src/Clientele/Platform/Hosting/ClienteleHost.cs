@@ -34,6 +34,8 @@ public static class ClienteleHost
 
         // Modules first: their configuration is validated before any database is started.
         foreach (var m in IModule.All) m.AddServices(builder.Services, builder.Configuration);
+        if (SecurityHeaders.ValidateProxySettings(builder.Configuration).ToList() is { Count: > 0 } proxyErrors)
+            throw new InvalidOperationException(string.Join("; ", proxyErrors));
 
         using var bootLoggers = LoggerFactory.Create(l => l.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
         var db = await DatabaseBootstrap.PrepareAsync(builder.Configuration, bootLoggers, migrate: true);
@@ -57,6 +59,7 @@ public static class ClienteleHost
         s.AddDataProtection().SetApplicationName("Clientele")
             .AddKeyManagementOptions(o => o.XmlRepository = new PostgresXmlRepository(appDataSource));
         s.AddClienteleAuthentication();
+        s.AddClienteleSecurityHeaders(builder.Configuration);
         s.AddClienteleRateLimits(builder.Configuration);
         s.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
         s.AddClienteleOpenApi();
@@ -72,6 +75,7 @@ public static class ClienteleHost
             db.Local?.StopAsync().GetAwaiter().GetResult();
         });
 
+        app.UseClienteleSecurityHeaders();
         app.Use(async (ctx, next) =>
         {
             ctx.Response.Headers["X-Request-Id"] = ctx.TraceIdentifier;
@@ -84,6 +88,7 @@ public static class ClienteleHost
             AuthenticationSetup.Fill(ctx.RequestServices.GetRequiredService<TenantContext>(), ctx);
             await next(ctx);
         });
+        app.UseMiddleware<RequestGuardsMiddleware>();
         app.UseRateLimiter();
         app.UseAuthorization();
         app.UseMiddleware<IdempotencyMiddleware>();
