@@ -39,7 +39,13 @@ public static class ClienteleHost
 
         using var bootLoggers = LoggerFactory.Create(l => l.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
         var db = await DatabaseBootstrap.PrepareAsync(builder.Configuration, bootLoggers, migrate: true);
-        var appDataSource = new NpgsqlDataSourceBuilder(db.Settings.AppConnectionString).Build();
+        var appBuilder = new NpgsqlDataSourceBuilder(db.Settings.AppConnectionString);
+        // Statements repeat on every request and job (tenant set_config, resource SELECTs, outbox
+        // claims): Npgsql prepares the frequent ones per connection, so PostgreSQL stops re-parsing and
+        // re-planning them. A connection string that sets Max Auto Prepare itself keeps its value.
+        if (!db.Settings.AppConnectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase))
+            appBuilder.ConnectionStringBuilder.MaxAutoPrepare = builder.Configuration.GetValue("Database:MaxAutoPrepare", 100);
+        var appDataSource = appBuilder.Build();
         var catalog = await SchemaCatalog.LoadAsync(appDataSource);
 
         var s = builder.Services;

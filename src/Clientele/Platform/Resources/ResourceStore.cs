@@ -103,8 +103,9 @@ public sealed class ResourceStore(ResourceRegistry registry, BodyBinder binder)
     public async Task<ResourceResult> GetAsync(TenantSession s, ResourceDefinition def, Guid id, IReadOnlyList<string> includes, bool includeDeleted, CancellationToken ct)
     {
         var row = await FindAsync(s, def, id, includeDeleted, forUpdate: false, ct) ?? throw ProblemException.NotFound($"No {ResourceRegistry.Singular(def.Table)} with id {id}.");
-        var etag = ETagOf(RowJson.ToBytes(row, def.Output));
-        if (includes.Count == 0) return new ResourceResult(RowJson.ToBytes(row, def.Output), etag, id);
+        var json = RowJson.ToBytes(row, def.Output);
+        var etag = ETagOf(json);
+        if (includes.Count == 0) return new ResourceResult(json, etag, id);
         var included = await LoadIncludesAsync(s, def, [row], includes, ct);
         var buffer = new ArrayBufferWriter<byte>(4096);
         await using (var w = new Utf8JsonWriter(buffer)) WriteRow(w, def, row, included);
