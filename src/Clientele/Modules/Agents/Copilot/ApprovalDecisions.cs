@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Clientele.Platform.Audit;
 using Clientele.Platform.Database;
+using Clientele.Platform.Events;
 using Clientele.Platform.Errors;
 using Microsoft.Extensions.Logging;
 
@@ -154,5 +155,7 @@ public sealed class ApprovalDecisions(ActionExecutor executor, TimeProvider cloc
         if (comment is not null) after["comment"] = comment;
         if (execution is not null) after["execution"] = execution.DeepClone();
         await AuditWriter.WriteAsync(s, "approvals", row.Id, "update", new JsonObject { ["before"] = new JsonObject { ["status"] = before }, ["after"] = after }, ct);
+        if (before == "pending" && decision)
+            await DomainEvents.PublishRowAsync(s, "approvals", row.Id, ct, new JsonObject { ["status"] = before }, "approval.decided");
     }
 }

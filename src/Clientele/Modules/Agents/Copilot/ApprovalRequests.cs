@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Clientele.Platform.Audit;
 using Clientele.Platform.Database;
+using Clientele.Platform.Events;
 
 namespace Clientele.Modules.Agents.Copilot;
 
@@ -49,6 +50,7 @@ public sealed class ApprovalRequests(CopilotOptions options, TimeProvider clock)
             VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7)
             """, [approvalId, s.OrganizationId, origin.SessionId, AgentId, action.Type, proposal.Details, metadata], ct);
         if (googleId is { } id) await InsertGoogleAsync(s, id, approvalId, origin, action, timeZone, expires, ct);
+        await DomainEvents.PublishRowAsync(s, "approvals", approvalId, ct, null, "approval.requested");
         await AuditWriter.WriteAsync(s, "approvals", approvalId, "create", new JsonObject
         {
             ["after"] = new JsonObject { ["action"] = action.Type, ["details"] = proposal.Details, ["status"] = "pending", ["session_id"] = origin.SessionId.ToString() },

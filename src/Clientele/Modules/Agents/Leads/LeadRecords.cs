@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Clientele.Platform.Database;
+using Clientele.Platform.Events;
 using Npgsql;
 
 namespace Clientele.Modules.Agents.Leads;
@@ -16,6 +17,29 @@ public static class LeadRecords
 {
     /// <returns>the lead's id, or null when the lead was deleted</returns>
     public static async Task<Guid?> UpsertAsync(TenantSession s, ConversationSnapshot c, LeadReading r, Guid extractionId, CancellationToken ct)
+    {
+        // What the lead was before, for lead.created / lead.hot (docs/automation.md).
+        string? previousTag = null;
+        var existed = false;
+        await using (var prev = await s.CommandAsync("SELECT extra_metadata->>'lead_status_tag' FROM leads WHERE organization_id = $1 AND conversation_id = $2", ct))
+        {
+            prev.Parameters.AddWithValue(s.OrganizationId);
+            prev.Parameters.AddWithValue(c.ConversationId);
+            await using var pr = await prev.ExecuteReaderAsync(ct);
+            if (await pr.ReadAsync(ct)) { existed = true; previousTag = pr.IsDBNull(0) ? null : pr.GetString(0); }
+        }
+        var leadId = await WriteAsync(s, c, r, extractionId, ct);
+        if (leadId is { } lid)
+        {
+            var named = new List<string>();
+            if (!existed) named.Add("lead.created");
+            if (r.Tag == "Hot" && previousTag != "Hot") named.Add("lead.hot");
+            await DomainEvents.PublishRowAsync(s, "leads", lid, ct, null, [.. named]);
+        }
+        return leadId;
+    }
+
+    private static async Task<Guid?> WriteAsync(TenantSession s, ConversationSnapshot c, LeadReading r, Guid extractionId, CancellationToken ct)
     {
         return await s.ExecuteScalarAsync("""
             INSERT INTO leads (id, organization_id, conversation_id, customer_id, email, name, company, phone, budget, need_score, timeline,

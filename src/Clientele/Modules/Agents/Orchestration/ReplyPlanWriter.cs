@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Clientele.Platform.Database;
+using Clientele.Platform.Events;
 using Npgsql;
 
 namespace Clientele.Modules.Agents.Orchestration;
@@ -69,6 +70,10 @@ public static class ReplyPlanWriter
                 p.Tags.Select(t => Math.Clamp(t.Confidence, 0, 1)).ToArray(), ConversationTagger.TaggedBy));
 
         await batch.ExecuteNonQueryAsync(ct);
+        var named = new List<string>();
+        if (p.Escalate) named.Add("conversation.escalated");
+        else if (p.ResolvedBy is not null) named.Add("conversation.resolved");
+        await DomainEvents.PublishRowAsync(s, "conversations", p.ConversationId, ct, null, [.. named]);
     }
 
     private static NpgsqlBatchCommand Command(string sql, params object?[] values) => SqlArg.Batch(sql, values);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Clientele.Platform.Database;
+using Clientele.Platform.Events;
 using NpgsqlTypes;
 
 namespace Clientele.Modules.Integrations.Google;
@@ -56,8 +57,9 @@ internal static class MeetingRecords
         string? CustomerName, string CustomerEmail, string[] Participants, JsonArray Attendees, TimeRange When, int DurationMinutes,
         string TimeZone, string? MeetingUrl, string CalendarEventId, JsonObject Metadata);
 
-    public static Task InsertAsync(TenantSession s, NewMeeting m, CancellationToken ct) =>
-        s.ExecuteAsync("""
+    public static async Task InsertAsync(TenantSession s, NewMeeting m, CancellationToken ct)
+    {
+        await s.ExecuteAsync("""
             INSERT INTO meetings (id, organization_id, customer_id, conversation_id, session_id, title, description, customer_name, customer_email,
               participants, attendees, scheduled_at, duration_minutes, timezone, meeting_url, calendar_event_id, status, metadata)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 'scheduled', $17)
@@ -66,6 +68,8 @@ internal static class MeetingRecords
              SqlArg.Typed(m.Title, NpgsqlDbType.Varchar), SqlArg.Text(m.Description), SqlArg.Typed(m.CustomerName, NpgsqlDbType.Varchar),
              SqlArg.Typed(m.CustomerEmail, NpgsqlDbType.Varchar), m.Participants, m.Attendees, m.When.Start.UtcDateTime, m.DurationMinutes,
              SqlArg.Typed(m.TimeZone, NpgsqlDbType.Varchar), SqlArg.Text(m.MeetingUrl), SqlArg.Typed(m.CalendarEventId, NpgsqlDbType.Varchar), m.Metadata], ct);
+        await DomainEvents.PublishRowAsync(s, "meetings", m.Id, ct, null, "meeting.booked");
+    }
 
     /// <summary>Seed 001: the conversation's current extraction records when the demo is.</summary>
     public static Task<int> SetDemoTimeAsync(TenantSession s, Guid conversationId, DateTimeOffset at, CancellationToken ct) =>
