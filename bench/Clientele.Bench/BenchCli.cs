@@ -17,11 +17,14 @@ public static class BenchCli
             case "engine":
                 EngineBench.Run(TimeSpan.FromSeconds(seconds));
                 return 0;
+            case "pipeline":
+                await PipelineBench.RunAsync(args.Length > 1 && int.TryParse(args[1], out var n) ? n : 3000);
+                return 0;
             case "webhooks-crash":
                 await WebhookCrashBench.RunAsync();
                 return 0;
             default:
-                Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Clientele.Bench -- [resource-api|webhooks|webhooks-crash|engine] [seconds-per-round]");
+                Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Clientele.Bench -- [resource-api|webhooks|webhooks-crash|pipeline|engine] [seconds-per-round]");
                 return 2;
         }
     }

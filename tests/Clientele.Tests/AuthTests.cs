@@ -33,7 +33,13 @@ public sealed class AuthTests(AppFixture app) : IClassFixture<AppFixture>
 
         var anon = app.Client();
         (await anon.PostJsonAsync("/api/v1/signup", new { organization_name = "", name = "x", email = "bad", password = "short" })).ShouldBeProblem(422, "email");
-        (await anon.PostJsonAsync("/api/v1/signup", new { organization_name = "Dup", name = "x", email = t.Email.ToUpperInvariant(), password = "long enough pw" })).ShouldBeProblem(409);
+        // An existing email is not revealed (Signup:ExistingEmail=conceal): the same 201 shape, a key that opens nothing.
+        var dup = await anon.PostJsonAsync("/api/v1/signup", new { organization_name = "Dup", name = "x", email = t.Email.ToUpperInvariant(), password = "long enough pw" });
+        dup.Status.ShouldBe(HttpStatusCode.Created);
+        var real = await t.Http.GetJsonAsync($"/api/v1/users/{t.UserId}");
+        dup.Json!["user"]!.AsObject().Select(p => p.Key).ShouldBe(real.Json!.AsObject().Select(p => p.Key));
+        (await app.Client(dup.Json["api_key"]!["key"]!.GetValue<string>()).GetJsonAsync("/api/v1/me")).ShouldBeProblem(401);
+        dup.Response.Headers.CacheControl!.NoStore.ShouldBeTrue();
         (await anon.PostJsonAsync("/api/v1/signup", new { organization_name = "X", name = "x", email = "ok@x.test", password = "long enough pw", plan = "enterprise" })).ShouldBeProblem(422, "plan");
     }
 
@@ -62,8 +68,7 @@ public sealed class AuthTests(AppFixture app) : IClassFixture<AppFixture>
     public async Task Password_login_sets_a_session_and_is_audited()
     {
         var t = await app.SignupAsync();
-        var handler = new HttpClientHandler { CookieContainer = new CookieContainer() };
-        var browser = new HttpClient(handler) { BaseAddress = app.BaseAddress };
+        var browser = app.Browser();
         (await browser.PostJsonAsync("/api/v1/auth/login", new { email = t.Email, password = "wrong password" })).ShouldBeProblem(401);
         (await browser.GetJsonAsync("/api/v1/customers")).ShouldBeProblem(401);
         var ok = await browser.PostJsonAsync("/api/v1/auth/login", new { email = t.Email, password = t.Password });
@@ -96,7 +101,7 @@ public sealed class AuthTests(AppFixture app) : IClassFixture<AppFixture>
             cmd.Parameters.AddWithValue(email);
             (await cmd.ExecuteNonQueryAsync()).ShouldBe(1);
         }
-        var browser = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() }) { BaseAddress = app.BaseAddress };
+        var browser = app.Browser();
         (await browser.PostJsonAsync("/api/v1/auth/login", new { email, password = "viewer password" })).Status.ShouldBe(HttpStatusCode.OK);
         (await browser.GetJsonAsync("/api/v1/customers")).Status.ShouldBe(HttpStatusCode.OK);
         (await browser.PostJsonAsync("/api/v1/customers", new { email = "v@x.test" })).ShouldBeProblem(403);

@@ -294,16 +294,19 @@ public sealed class EmailChannelTests(EmailFixture app) : IClassFixture<EmailFix
     }
 
     [Fact]
-    public async Task Invalid_emails_are_422_naming_the_field_and_unknown_addresses_are_unrouted()
+    public async Task Invalid_emails_are_acknowledged_with_errors_naming_the_field_and_kept_as_rejected()
     {
         var ch = await app.EmailChannelAsync();
+        // Issue 8: a signed delivery is always acknowledged (a relay would otherwise resend it
+        // forever); the errors come back in the answer and the email is kept as a rejected event.
         async Task<JsonNode> InvalidAsync(JsonObject email, string field)
         {
             var res = await app.PostEmailAsync(email);
-            ((int)res.StatusCode).ShouldBe(422, await res.Content.ReadAsStringAsync());
-            res.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+            ((int)res.StatusCode).ShouldBe(200, await res.Content.ReadAsStringAsync());
             var json = await JsonOf(res);
             json["errors"]![field].ShouldNotBeNull(json.ToJsonString());
+            (json["rejected"]!.GetValue<int>() + json["unrouted"]!.GetValue<int>()).ShouldBe(1, json.ToJsonString());
+            json["new"]!.GetValue<int>().ShouldBe(0);
             return json;
         }
         JsonObject Valid() => EmailFixture.Email(ch.Address, "val@example.test", "Val", "s", "t", EmailFixture.NewMessageId());
@@ -311,7 +314,7 @@ public sealed class EmailChannelTests(EmailFixture app) : IClassFixture<EmailFix
         var noId = Valid(); noId.Remove("message_id");
         await InvalidAsync(noId, "message_id");
         var noTo = Valid(); noTo.Remove("to");
-        await InvalidAsync(noTo, "to");
+        (await InvalidAsync(noTo, "to"))["unrouted"]!.GetValue<int>().ShouldBe(1);
         var badFrom = Valid(); badFrom["from"] = new JsonObject { ["email"] = "not-an-address" };
         await InvalidAsync(badFrom, "from.email");
         var noFrom = Valid(); noFrom.Remove("from");
@@ -321,15 +324,19 @@ public sealed class EmailChannelTests(EmailFixture app) : IClassFixture<EmailFix
         var badRefs = Valid(); badRefs["references"] = 42;
         await InvalidAsync(badRefs, "references");
         var twoIds = Valid(); twoIds["message_id"] = "<a@x.test> <b@x.test>";
-        await InvalidAsync(twoIds, "message_id");
+        (await InvalidAsync(twoIds, "message_id"))["rejected"]!.GetValue<int>().ShouldBe(1);
         var notJson = await app.PostEmailAsync(Valid(), signature: EmailFixture.Sign("{not json"), rawBody: "{not json");
-        notJson.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        notJson.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await JsonOf(notJson))["unrouted"]!.GetValue<int>().ShouldBe(1);
+        var kept = (await ch.Tenant.Http.GetJsonAsync("/api/v1/inbound_events?status=rejected")).Json!["data"]!.AsArray();
+        kept.Count.ShouldBe(6, "every invalid email with a readable 'to' is kept as evidence");
+        kept.ShouldAllBe(e => e!["rejected_reason"]!.GetValue<string>().Length > 0);
 
         // Mail for an address no organization has is acknowledged (so the provider stops retrying) and dropped.
         var unknown = await JsonOf(await app.PostEmailAsync(EmailFixture.Email("nobody-here@acme.test", "val@example.test", null, "s", "t", EmailFixture.NewMessageId())));
         unknown["unrouted"]!.GetValue<int>().ShouldBe(1);
         unknown["new"]!.GetValue<int>().ShouldBe(0);
-        (await ch.Tenant.Http.GetJsonAsync("/api/v1/inbound_events")).Json!["data"]!.AsArray().Count.ShouldBe(0);
+        (await ch.Tenant.Http.GetJsonAsync("/api/v1/inbound_events?status=received")).Json!["data"]!.AsArray().Count.ShouldBe(0);
     }
 
     [Fact]

@@ -83,7 +83,7 @@ public sealed class QueryPatternTests(AppFixture app) : IClassFixture<AppFixture
               SELECT gen_random_uuid(), v.organization_id, v.id, 'router', 'billing', now() - (random() * 365) * interval '1 day'
               FROM conversations v, generate_series(1, 3) g;
             ANALYZE organizations, customers, subscriptions, conversations, agent_handoffs;
-            """, conn) { CommandTimeout = 300 }.ExecuteNonQueryAsync(); // volume, not speed: a busy machine needs more than the 30 s default
+            """, conn) { CommandTimeout = 300 }.ExecuteNonQueryAsync(); // a bulk load: slow on a busy 2-core machine, not a timing test
         var customer = (Guid)(await new NpgsqlCommand($"SELECT id FROM customers WHERE organization_id = '{org}' LIMIT 1", conn).ExecuteScalarAsync())!;
 
         (await PlanAsync(conn, $"SELECT id FROM customers WHERE organization_id = '{org}' AND deleted_at IS NULL AND health_score < 50 AND churn_risk > 0.7"))

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
@@ -57,6 +58,15 @@ public class AppFixture : IAsyncLifetime
         var c = new HttpClient { BaseAddress = BaseAddress };
         c.DefaultRequestHeaders.UserAgent.ParseAdd("Clientele.Tests/1.0");
         if (apiKey is not null) c.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        return c;
+    }
+
+    /// <summary>A browser-like client: keeps cookies and sends this server's Origin, as a same-origin page would.</summary>
+    public HttpClient Browser(CookieContainer? cookies = null)
+    {
+        var c = new HttpClient(new HttpClientHandler { CookieContainer = cookies ?? new CookieContainer(), UseCookies = true }) { BaseAddress = BaseAddress };
+        c.DefaultRequestHeaders.UserAgent.ParseAdd("Clientele.Tests.Browser/1.0");
+        c.DefaultRequestHeaders.Add("Origin", BaseAddress.GetLeftPart(UriPartial.Authority));
         return c;
     }
 

@@ -22,7 +22,7 @@ public sealed class ChannelsModule : IModule
         r.Table("message_credits").ReadOnly().ReadOnlyColumn("last_updated")
             .Describe("The organization's prepaid AI message credits: remaining and used.");
         r.Table("inbound_events").ReadOnly()
-            .Describe("Every message and status a channel delivered, once per provider id, and when it was processed.");
+            .Describe("Every message and status a channel delivered, once per provider id, and when it was processed; unreadable items are kept with status rejected and the reason.");
         r.Table("outbox").ReadOnly()
             .Describe("Background work of the organization (processing, replies, sends) with attempts, errors and dead letters.");
     }

@@ -12,6 +12,19 @@ public static class DeliveryStatuses
 {
     private static string Rank(string status) => $"CASE {status} WHEN 'pending' THEN 0 WHEN 'sent' THEN 1 WHEN 'failed' THEN 2 WHEN 'delivered' THEN 3 WHEN 'read' THEN 4 END";
 
+    /// <summary>The first status of a new outbound message ("pending"), as a batch command.</summary>
+    public static Npgsql.NpgsqlBatchCommand PendingCommand(TenantSession s, Guid messageId)
+    {
+        var cmd = new Npgsql.NpgsqlBatchCommand("""
+            INSERT INTO message_delivery_status (id, organization_id, message_id, status) VALUES ($1, $2, $3, 'pending')
+            ON CONFLICT (organization_id, message_id) DO NOTHING
+            """);
+        cmd.Parameters.Add(new Npgsql.NpgsqlParameter { Value = Guid.CreateVersion7() });
+        cmd.Parameters.Add(new Npgsql.NpgsqlParameter { Value = s.OrganizationId });
+        cmd.Parameters.Add(new Npgsql.NpgsqlParameter { Value = messageId });
+        return cmd;
+    }
+
     /// <summary>Sets the status if it is further along; returns the status now recorded.</summary>
     public static async Task<string> AdvanceAsync(TenantSession s, Guid messageId, string? platformMessageId, string status, string? error, CancellationToken ct)
     {

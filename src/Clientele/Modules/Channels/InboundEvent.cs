@@ -2,7 +2,7 @@ using Clientele.Platform.Database;
 
 namespace Clientele.Modules.Channels;
 
-/// <summary>A message or status a provider delivered, kept once per provider id (redeliveries change nothing).</summary>
+/// <summary>A message or status a provider delivered, kept once per provider id (redeliveries change nothing); unreadable ones are kept as rejected.</summary>
 [Table("inbound_events")]
 public sealed class InboundEvent : ITenantEntity
 {
@@ -15,4 +15,7 @@ public sealed class InboundEvent : ITenantEntity
     [ColumnType("jsonb")] public string Payload { get; set; } = "{}";
     public DateTime ReceivedAt { get; set; }
     public DateTime? ProcessedAt { get; set; }
+    /// <summary>received, or rejected: the parser could not read the item (RejectedReason says why); never processed.</summary>
+    public string Status { get; set; } = "received";
+    public string? RejectedReason { get; set; }
 }

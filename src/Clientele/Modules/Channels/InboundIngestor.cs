@@ -11,24 +11,29 @@ namespace Clientele.Modules.Channels;
 /// Persists inbound items fast: per organization one statement inserts the new inbound_events
 /// (duplicates by provider id are skipped) and their outbox rows, sent as one batch with the
 /// tenant setting, i.e. one round trip and one implicit transaction. Processing is asynchronous.
+/// Rejected items (the parser could not read them) are kept with status 'rejected' and their
+/// reason but get no outbox row; items naming no readable channel are logged and counted unrouted.
 /// </summary>
 public sealed class InboundIngestor(ChannelResolver resolver, TenantSessions sessions, OutboxSignal signal, ILogger<InboundIngestor> logger)
 {
-    public sealed record Result(int Received, int New, int Unrouted);
+    public sealed record Result(int Received, int New, int Unrouted, int Rejected);
 
     private const string Sql = """
         WITH items AS (
-          SELECT * FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::uuid[], $7::jsonb[], $8::uuid[])
-            AS t(id, provider, kind, external_id, phone_number_id, payload, outbox_id)
+          SELECT * FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::uuid[], $7::jsonb[], $8::uuid[], $9::text[])
+            AS t(id, provider, kind, external_id, phone_number_id, payload, outbox_id, reason)
         ), ins AS (
-          INSERT INTO inbound_events (id, organization_id, provider, kind, external_id, phone_number_id, payload)
-          SELECT id, $1, provider, kind, external_id, phone_number_id, payload FROM items
+          INSERT INTO inbound_events (id, organization_id, provider, kind, external_id, phone_number_id, payload, status, rejected_reason)
+          SELECT id, $1, provider, kind, external_id, phone_number_id, payload,
+                 CASE WHEN reason IS NULL THEN 'received' ELSE 'rejected' END, reason
+          FROM items
           ON CONFLICT (organization_id, provider, kind, external_id) DO NOTHING
-          RETURNING id, kind
+          RETURNING id, kind, status
         )
         INSERT INTO outbox (id, organization_id, topic, payload)
         SELECT i.outbox_id, $1, 'inbound.' || ins.kind, jsonb_build_object('inbound_event_id', ins.id)
         FROM ins JOIN items i ON i.id = ins.id
+        WHERE ins.status = 'received'
         RETURNING id
         """;
 
@@ -36,7 +41,13 @@ public sealed class InboundIngestor(ChannelResolver resolver, TenantSessions ses
     {
         var created = 0;
         var unrouted = 0;
-        foreach (var group in items.GroupBy(i => (i.Platform, i.ChannelId)))
+        var rejected = 0;
+        foreach (var lost in items.Where(i => i.ChannelId.Length == 0))
+        {
+            unrouted++;
+            logger.LogWarning("Inbound {Platform} delivery part names no readable channel and is dropped: {Reason}", lost.Platform, lost.Rejected);
+        }
+        foreach (var group in items.Where(i => i.ChannelId.Length > 0).GroupBy(i => (i.Platform, i.ChannelId)))
         {
             var channel = await resolver.ResolveAsync(group.Key.Platform, group.Key.ChannelId, ct);
             if (channel is null)
@@ -47,6 +58,7 @@ public sealed class InboundIngestor(ChannelResolver resolver, TenantSessions ses
             }
             // One row per provider id even if the same payload lists it twice.
             var list = group.DistinctBy(i => (i.Kind, i.ExternalId)).ToList();
+            rejected += list.Count(i => i.Rejected is not null);
             foreach (var i in list) i.Payload["platform"] = i.Platform;
             var tenant = new TenantContext { OrganizationId = channel.OrganizationId, ActorType = "system", Role = Roles.Owner };
             await using var s = sessions.Open(tenant);
@@ -60,17 +72,29 @@ public sealed class InboundIngestor(ChannelResolver resolver, TenantSessions ses
                 new() { Value = list.Select(_ => channel.PhoneNumberId).ToArray() },
                 new() { Value = list.Select(i => i.Payload.ToJsonString()).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb },
                 new() { Value = list.Select(_ => Guid.CreateVersion7()).ToArray() },
+                new() { Value = list.Select(i => i.Rejected).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
             };
             await using var r = await s.ReadAsync(Sql, ps, ct);
             while (await r.ReadAsync(ct)) created++;
         }
         if (created > 0) signal.Wake();
-        return new Result(items.Count, created, unrouted);
+        return new Result(items.Count, created, unrouted, rejected);
     }
 
-    public static JsonElement ParseBody(byte[] body)
+    /// <summary>A signed delivery's root, or null (logged) when it is not JSON at all: it is still acknowledged, as unrouted.</summary>
+    public JsonElement? ParseBody(string platform, byte[] body)
     {
-        using var doc = JsonDocument.Parse(body);
-        return doc.RootElement.Clone();
+        try
+        {
+            using var doc = JsonDocument.Parse(body);
+            return doc.RootElement.Clone();
+        }
+        catch (JsonException e)
+        {
+            logger.LogWarning("A signed {Platform} delivery is not JSON and is dropped: {Reason}", platform, e.Message);
+            return null;
+        }
     }
+
+    public static object Answer(Result r) => new { received = r.Received, @new = r.New, unrouted = r.Unrouted, rejected = r.Rejected };
 }

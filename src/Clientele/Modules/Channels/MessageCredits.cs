@@ -14,15 +14,17 @@ public sealed class MessageCredits(IConfiguration config) : Clientele.Platform.A
     /// <summary>New organizations start with the trial grant (Credits__TrialGrant, default 100).</summary>
     public async Task InitializeAsync(TenantSession s, CancellationToken ct) => await GrantAsync(s, TrialGrant, ct);
 
-    /// <summary>Takes one credit; false when the balance is zero.</summary>
-    public static async Task<bool> TrySpendAsync(TenantSession s, CancellationToken ct)
+    private const string SpendSql = """
+        UPDATE message_credits SET remaining_credits = remaining_credits - 1, total_used = total_used + 1, last_updated = now()
+        WHERE organization_id = $1 AND remaining_credits > 0
+        """;
+
+    /// <summary>Takes one credit, as a batch command: RecordsAffected is 1 when a credit was taken, 0 at zero.</summary>
+    public static Npgsql.NpgsqlBatchCommand SpendCommand(TenantSession s)
     {
-        await using var cmd = await s.CommandAsync("""
-            UPDATE message_credits SET remaining_credits = remaining_credits - 1, total_used = total_used + 1, last_updated = now()
-            WHERE organization_id = $1 AND remaining_credits > 0
-            """, ct);
-        cmd.Parameters.AddWithValue(s.OrganizationId);
-        return await cmd.ExecuteNonQueryAsync(ct) == 1;
+        var cmd = new Npgsql.NpgsqlBatchCommand(SpendSql);
+        cmd.Parameters.Add(new Npgsql.NpgsqlParameter { Value = s.OrganizationId });
+        return cmd;
     }
 
     /// <summary>Adds credits (creating the balance row when missing); returns the new balance.</summary>

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Clientele.Platform.Errors;
 using Clientele.Platform.Http;
 using Microsoft.AspNetCore.Builder;
@@ -44,11 +43,13 @@ public static class MetaWebhooksApi
             throw new ProblemException(503, "Service unavailable", "Meta webhooks are not configured on this server (Meta__AppSecret is not set).");
         if (!MetaSignature.IsValid(meta.AppSecret, ctx.Request.Headers["X-Hub-Signature-256"], body))
             throw new ProblemException(401, "Unauthorized", "X-Hub-Signature-256 is missing or does not match the body.");
-        JsonElement root;
-        try { root = InboundIngestor.ParseBody(body); }
-        catch (JsonException) { throw ProblemException.BadRequest("The webhook body is not JSON."); }
-        var items = MetaWebhookParser.Parse(root);
+        // From here on the delivery is Meta's and always acknowledged (a non-2xx answer only makes
+        // Meta redeliver the same bytes forever): unreadable items are kept as rejected events.
+        var platform = ctx.Request.Path.Value!.EndsWith("instagram", StringComparison.Ordinal) ? "instagram" : "whatsapp";
+        if (ingestor.ParseBody(platform, body) is not { } root)
+            return Results.Json(InboundIngestor.Answer(new InboundIngestor.Result(1, 0, 1, 0)));
+        var items = MetaWebhookParser.Parse(root, platform);
         var result = await ingestor.IngestAsync(items, ctx.RequestAborted);
-        return Results.Json(new { received = result.Received, @new = result.New, unrouted = result.Unrouted });
+        return Results.Json(InboundIngestor.Answer(result));
     }
 }

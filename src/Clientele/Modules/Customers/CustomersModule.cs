@@ -15,5 +15,9 @@ public sealed class CustomersModule : IModule
         .Computed<bool>("is_at_risk", $"coalesce(health_score < {AtRiskHealthBelow} AND churn_risk > {AtRiskChurnAbove.ToString(System.Globalization.CultureInfo.InvariantCulture)}, false)")
         .Describe("Customer accounts: billing profile (seed 000) and success profile (seed 003) in one record.");
 
-    public void MapEndpoints(RouteGroupBuilder api) => CustomersApi.Map(api);
+    public void MapEndpoints(RouteGroupBuilder api)
+    {
+        CustomersApi.Map(api);
+        CustomerExportApi.Map(api);
+    }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Clientele.Modules.Channels;
 using Clientele.Platform.Errors;
 using Clientele.Platform.Http;
@@ -29,11 +28,13 @@ public static class EmailWebhookApi
             throw new ProblemException(503, "Service unavailable", "Inbound email is not configured on this server (Email__InboundSecret is not set).");
         if (!MetaSignature.IsValid(options.InboundSecret, ctx.Request.Headers[SignatureHeader], body))
             throw new ProblemException(401, "Unauthorized", $"{SignatureHeader} is missing or does not match the body (sha256=<hex HMAC-SHA256 of the raw body with Email__InboundSecret>).");
-        JsonElement root;
-        try { root = InboundIngestor.ParseBody(body); }
-        catch (JsonException) { throw ProblemException.BadRequest("The webhook body is not JSON."); }
-        var item = InboundEmailParser.Parse(root);
-        var result = await ingestor.IngestAsync([item], ctx.RequestAborted);
-        return Results.Json(new { received = result.Received, @new = result.New, unrouted = result.Unrouted });
+        // A signed delivery is always acknowledged (a retrying relay would resend the same bytes
+        // forever); what could not be read is kept as a rejected event and the errors are returned.
+        if (ingestor.ParseBody("email", body) is not { } root)
+            return Results.Json(new { received = 1, @new = 0, unrouted = 1, rejected = 0, errors = new Dictionary<string, string[]> { ["_"] = ["the body is not JSON"] } });
+        var parsed = InboundEmailParser.Parse(root);
+        var r = await ingestor.IngestAsync([parsed.Item], ctx.RequestAborted);
+        if (parsed.Errors is null) return Results.Json(InboundIngestor.Answer(r));
+        return Results.Json(new { received = r.Received, @new = r.New, unrouted = r.Unrouted, rejected = r.Rejected, errors = parsed.Errors });
     }
 }

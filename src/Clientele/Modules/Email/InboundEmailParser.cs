@@ -7,20 +7,52 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Clientele.Modules.Channels;
 using Clientele.Platform.Errors;
+using Clientele.Platform.Http;
 
 namespace Clientele.Modules.Email;
 
 /// <summary>
 /// The inbound email JSON (docs/channels-email.md) → one normalized InboundItem: platform "email",
-/// channel id = the lower-cased "to" address, external id = the Message-ID. Field errors → 422.
+/// channel id = the lower-cased "to" address, external id = the Message-ID. Nothing here throws on
+/// input (issue 8): an email with field errors becomes a rejected item for its "to" channel (the
+/// errors are also returned to the sender), and one whose "to" cannot be read is unroutable.
 /// </summary>
 public static partial class InboundEmailParser
 {
-    public const int MaxIdLength = 255;
+    /// <summary>The Message-ID becomes messages.platform_message_id (varchar(100)).</summary>
+    public const int MaxIdLength = InboundRejects.MaxMessageIdLength;
 
-    public static InboundItem Parse(JsonElement root)
+    public sealed record Parsed(InboundItem Item, IDictionary<string, string[]>? Errors);
+
+    public static Parsed Parse(JsonElement root)
     {
-        if (root.ValueKind != JsonValueKind.Object) throw ProblemException.BadRequest("The webhook body must be a JSON object.");
+        if (root.ValueKind != JsonValueKind.Object)
+            return new Parsed(InboundRejects.Unroutable("email", root, "the body is not a JSON object"), new Dictionary<string, string[]> { ["_"] = ["the body must be a JSON object"] });
+        if (JsonText.Find(root) is { } bad)
+        {
+            var errs = new Dictionary<string, string[]> { [bad.Path] = [bad.Reason] };
+            var channel = bad.Path == "to" ? null : SafeTo(root);
+            return new Parsed(channel is null ? InboundRejects.Unroutable("email", root, $"{bad.Path} {bad.Reason}")
+                : InboundRejects.Reject("email", channel, "message", root, $"{bad.Path} {bad.Reason}"), errs);
+        }
+        try { return new Parsed(ParseChecked(root), null); }
+        catch (ProblemException p) when (p.Errors is not null)
+        {
+            var reason = string.Join("; ", p.Errors.Select(kv => $"{kv.Key} {string.Join(", ", kv.Value)}"));
+            var channel = p.Errors.ContainsKey("to") ? null : SafeTo(root);
+            return new Parsed(channel is null ? InboundRejects.Unroutable("email", root, reason) : InboundRejects.Reject("email", channel, "message", root, reason), p.Errors);
+        }
+    }
+
+    /// <summary>The lower-cased "to" address of an email whose text is already known to be clean, or null.</summary>
+    private static string? SafeTo(JsonElement root)
+    {
+        if (root.TryGetProperty("to", out var to) && JsonText.Find(to) is not null) return null;
+        return Address(root, "to", new FieldErrors(), required: true)?.Address.ToLowerInvariant();
+    }
+
+    private static InboundItem ParseChecked(JsonElement root)
+    {
         var errors = new FieldErrors();
 
         var to = Address(root, "to", errors, required: true);
@@ -28,7 +60,7 @@ public static partial class InboundEmailParser
         if (!root.TryGetProperty("from", out var from) || from.ValueKind == JsonValueKind.Null) errors.Add("from", "is required");
         else if (from.ValueKind == JsonValueKind.String)
         {
-            if (TryMailbox(from.GetString(), out var a)) (fromEmail, fromName) = (a.Address, a.DisplayName);
+            if (TryMailbox(from.GetString(), out var a) && a.Address.Length <= 100) (fromEmail, fromName) = (a.Address, a.DisplayName);
             else errors.Add("from", "is not an email address");
         }
         else if (from.ValueKind == JsonValueKind.Object)
@@ -109,7 +141,7 @@ public static partial class InboundEmailParser
         var payload = new JsonObject
         {
             ["from"] = sender,
-            ["name"] = string.IsNullOrWhiteSpace(fromName) ? null : fromName.Trim(),
+            ["name"] = string.IsNullOrWhiteSpace(fromName) ? null : InboundRejects.Name(fromName.Trim()),
             ["email"] = sender,
             ["to"] = to!.Address.ToLowerInvariant(),
             ["message_id"] = messageId,

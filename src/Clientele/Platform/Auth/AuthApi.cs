@@ -12,7 +12,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -31,6 +30,7 @@ public static class AuthApi
 {
     public sealed record SignupRequest(string? OrganizationName, string? Name, string? Email, string? Password);
     public sealed record LoginRequest(string? Email, string? Password);
+    public sealed record PasswordChangeRequest(string? CurrentPassword, string? NewPassword);
     public sealed record ApiKeyRequest(string? Name, string[]? Scopes, DateTime? ExpiresAt);
 
     private static readonly PasswordHasher<object> Hasher = new();
@@ -44,6 +44,8 @@ public static class AuthApi
         api.MapPost("/auth/login", Login).AllowAnonymous().WithTags("Auth").WithName("Login")
             .WithSummary("Sign in with email and password; sets the console session cookie").RequireRateLimiting("anonymous");
         api.MapPost("/auth/logout", Logout).WithTags("Auth").WithName("Logout");
+        api.MapPost("/auth/password", ChangePassword).WithTags("Auth").WithName("ChangePassword")
+            .WithSummary("Change your own password (signed in); ends every session of the account and starts a new one here");
         api.MapGet("/me", Me).WithTags("Auth").WithName("Me").WithSummary("The organization, user and role behind the credential");
 
         var keys = api.MapGroup("/api_keys").WithTags("API keys");
@@ -53,7 +55,7 @@ public static class AuthApi
         keys.MapDelete("/{id}", RevokeKey).WithName("DeleteApiKey");
     }
 
-    private static async Task<IResult> Signup(HttpContext ctx, IConfiguration config)
+    private static async Task<IResult> Signup(HttpContext ctx, IConfiguration config, SignupConcealment concealment)
     {
         if (!config.GetValue("Signup:Enabled", true)) throw ProblemException.Forbidden("Self-service signup is disabled on this server.");
         var req = await JsonBody.ReadAsync<SignupRequest>(ctx);
@@ -61,8 +63,10 @@ public static class AuthApi
         if (string.IsNullOrWhiteSpace(req.OrganizationName) || req.OrganizationName.Length > 255) errors.Add("organization_name", "is required (1 to 255 characters)");
         if (string.IsNullOrWhiteSpace(req.Name) || req.Name.Length > 255) errors.Add("name", "is required (1 to 255 characters)");
         if (!Validation.IsEmail(req.Email)) errors.Add("email", "must be a valid email address");
-        if (req.Password is null || req.Password.Length < 8 || req.Password.Length > 200) errors.Add("password", "must be 8 to 200 characters");
+        if (UsersApi.PasswordProblem(req.Password) is { } weak) errors.Add("password", weak);
         errors.ThrowIfAny();
+        if (await concealment.ExistingAccountAsync(ctx, req.OrganizationName!.Trim(), req.Name!.Trim(), req.Email!.Trim(), req.Password!) is { } decoy)
+            return Results.Text(decoy.ToJsonString(), "application/json", statusCode: 201);
 
         var result = await CreateOrganizationAsync(ctx.RequestServices, new TenantContext { ActorType = "user", IpAddress = ctx.Connection.RemoteIpAddress?.ToString() },
             req.OrganizationName!.Trim(), req.Name!.Trim(), req.Email!.Trim(), req.Password!, ctx.RequestAborted);
@@ -75,6 +79,7 @@ public static class AuthApi
     {
         var registry = sp.GetRequiredService<ResourceRegistry>();
         var store = sp.GetRequiredService<ResourceStore>();
+        ct.ThrowIfCancellationRequested();
         var orgId = Guid.CreateVersion7();
         var userId = Guid.CreateVersion7();
         tenant.OrganizationId = orgId;
@@ -129,53 +134,58 @@ public static class AuthApi
         return o;
     }
 
-    private static async Task<IResult> Login(HttpContext ctx, AppDataSource app, TenantSessions sessions)
+    private static async Task<IResult> Login(HttpContext ctx, SessionService sessions)
     {
         var req = await JsonBody.ReadAsync<LoginRequest>(ctx);
         if (string.IsNullOrWhiteSpace(req.Email) || string.IsNullOrEmpty(req.Password))
             throw ProblemException.Validation(new Dictionary<string, string[]> { ["email"] = ["is required"], ["password"] = ["is required"] });
-        Guid userId = default, orgId = default;
-        string? hash = null, role = null;
-        var active = false;
-        await using (var cmd = app.DataSource.CreateCommand("SELECT user_id, organization_id, password_hash, role, is_active FROM clientele_find_login($1)"))
+        if (req.Email.Length > 255 || req.Password.Length > 200) throw new ProblemException(401, "Unauthorized", "The email or password is wrong.");
+        var result = await sessions.PasswordSignInAsync(ctx, req.Email, req.Password);
+        if (result.Outcome == SessionService.Outcome.LockedOut)
         {
-            cmd.Parameters.AddWithValue(req.Email.Trim());
-            await using var r = await cmd.ExecuteReaderAsync(ctx.RequestAborted);
-            if (await r.ReadAsync(ctx.RequestAborted))
-            {
-                userId = r.GetGuid(0); orgId = r.GetGuid(1); hash = r.IsDBNull(2) ? null : r.GetString(2); role = r.GetString(3); active = r.GetBoolean(4);
-            }
+            var seconds = Math.Max(1, (int)Math.Ceiling(result.RetryAfter!.Value.TotalSeconds));
+            ctx.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            throw new ProblemException(429, "Too many requests", $"Too many failed sign-ins for this account; retry after {seconds} s.");
         }
-        var ok = hash is not null && active && Hasher.VerifyHashedPassword(userId, hash, req.Password) != PasswordVerificationResult.Failed;
-        if (!ok) throw new ProblemException(401, "Unauthorized", "The email or password is wrong.");
-
-        var tenant = new TenantContext { OrganizationId = orgId, UserId = userId, Role = role!, ActorType = "user" };
-        AuthenticationSetup.Fill(tenant, ctx);
-        await using (var s = sessions.Open(tenant))
-        {
-            await using (var cmd = await s.CommandAsync("UPDATE users SET last_login_at = now(), last_active_at = now() WHERE id = $1", ctx.RequestAborted))
-            {
-                cmd.Parameters.AddWithValue(userId);
-                await cmd.ExecuteNonQueryAsync(ctx.RequestAborted);
-            }
-            await AuditWriter.WriteAsync(s, "users", userId, "login", null, ctx.RequestAborted);
-            await s.CommitAsync(ctx.RequestAborted);
-        }
-        var identity = new ClaimsIdentity([
-            new Claim(ClaimNames.User, userId.ToString()), new Claim(ClaimNames.Organization, orgId.ToString()),
-            new Claim(ClaimNames.Role, role!), new Claim(ClaimNames.Actor, "user")], CookieAuthenticationDefaults.AuthenticationScheme, ClaimNames.User, ClaimNames.Role);
-        await ctx.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
-        return Results.Json(new { user_id = userId, organization_id = orgId, role });
+        if (!result.Succeeded) throw new ProblemException(401, "Unauthorized", "The email or password is wrong.");
+        return Results.Json(new { user_id = result.UserId, organization_id = result.OrganizationId, role = result.Role });
     }
 
-    private static async Task<IResult> Logout(HttpContext ctx, TenantContext tenant, TenantSessions sessions)
+    private static async Task<IResult> Logout(HttpContext ctx, TenantContext tenant, SessionService sessions)
     {
-        await using (var s = sessions.Open(tenant))
+        await sessions.SignOutAsync(ctx, tenant);
+        return Results.NoContent();
+    }
+
+    private static async Task<IResult> ChangePassword(HttpContext ctx, TenantContext tenant, SessionService sessions, TenantSessions db, AuthCache cache)
+    {
+        if (tenant.ActorType != "user" || tenant.ApiKeyId is not null || tenant.UserId is not { } userId)
+            throw ProblemException.Forbidden("Sign in with your password to change it (API keys cannot).");
+        var req = await JsonBody.ReadAsync<PasswordChangeRequest>(ctx);
+        if (UsersApi.PasswordProblem(req.NewPassword) is { } problem) throw ProblemException.Validation("new_password", problem);
+        string email;
+        await using (var s = db.Open(tenant))
+        await using (var r = await s.ReadAsync("SELECT email FROM users WHERE id = $1", [new NpgsqlParameter { Value = userId }], ctx.RequestAborted))
         {
-            await AuditWriter.WriteAsync(s, "users", tenant.UserId, "logout", null, ctx.RequestAborted);
+            if (!await r.ReadAsync(ctx.RequestAborted)) throw ProblemException.NotFound("The user does not exist.");
+            email = r.GetString(0);
+        }
+        var (verified, locked) = await sessions.VerifyPasswordAsync(email, req.CurrentPassword ?? "", ctx.RequestAborted);
+        if (locked is not null) throw new ProblemException(429, "Too many requests", "Too many failed attempts for this account; retry later.");
+        if (verified is null || verified.UserId != userId) throw ProblemException.Validation("current_password", "is wrong");
+        await using (var s = db.Open(tenant))
+        {
+            await using (var cmd = await s.CommandAsync("UPDATE users SET password_hash = $2, updated_by = $1 WHERE id = $1", ctx.RequestAborted))
+            {
+                cmd.Parameters.AddWithValue(userId);
+                cmd.Parameters.AddWithValue(SessionService.HashPassword(userId, req.NewPassword!));
+                await cmd.ExecuteNonQueryAsync(ctx.RequestAborted);
+            }
+            await AuditWriter.WriteAsync(s, "users", userId, "update", new JsonObject { ["password_changed"] = true }, ctx.RequestAborted);
             await s.CommitAsync(ctx.RequestAborted);
         }
-        await ctx.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+        cache.RemoveUser(userId); // every session ended (trigger); this browser gets a fresh one
+        await sessions.SignInAsync(ctx, verified);
         return Results.NoContent();
     }
 
@@ -225,7 +235,8 @@ public static class AuthApi
         return Results.Text(json.ToJsonString(), "application/json", statusCode: 201);
     }
 
-    private static async Task<(JsonObject Json, Guid Id)> InsertKeyAsync(TenantSession s, string name, string[] scopes, DateTime? expiresAt, CancellationToken ct)
+    /// <summary>Inserts a key for the session's user and returns its JSON with the key itself (shown once).</summary>
+    internal static async Task<(JsonObject Json, Guid Id)> InsertKeyAsync(TenantSession s, string name, string[] scopes, DateTime? expiresAt, CancellationToken ct)
     {
         var key = ApiKeyMaterial.NewKey();
         var id = Guid.CreateVersion7();
@@ -249,28 +260,35 @@ public static class AuthApi
         return (json, id);
     }
 
-    private static async Task<IResult> RevokeKey(string id, HttpContext ctx, TenantContext tenant, TenantSessions sessions, IMemoryCache cache)
+    private static async Task<IResult> RevokeKey(string id, HttpContext ctx, TenantContext tenant, TenantSessions sessions, AuthCache cache)
     {
         RequireAdmin(tenant);
         if (!Guid.TryParse(id, out var keyId)) throw ProblemException.NotFound($"No API key with id {id}.");
         await using var s = sessions.Open(tenant);
+        var json = await RevokeAsync(s, keyId, cache, ctx.RequestAborted) ?? throw ProblemException.NotFound($"No API key with id {id}.");
+        await s.CommitAsync(ctx.RequestAborted);
+        return ctx.Request.Method == "DELETE" ? Results.NoContent() : Results.Text(json.ToJsonString(), "application/json");
+    }
+
+    /// <summary>Revokes a key (idempotent) in the session's transaction and forgets it in the key cache; null when it does not exist.</summary>
+    internal static async Task<JsonObject?> RevokeAsync(TenantSession s, Guid keyId, AuthCache cache, CancellationToken ct)
+    {
         JsonObject json;
         await using (var cmd = await s.CommandAsync($"""
             UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()), updated_by = $3 WHERE organization_id = $1 AND id = $2
             RETURNING {KeyColumns}, key_hash
-            """, ctx.RequestAborted))
+            """, ct))
         {
-            cmd.Parameters.AddWithValue(tenant.OrganizationId);
+            cmd.Parameters.AddWithValue(s.OrganizationId);
             cmd.Parameters.AddWithValue(keyId);
-            cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)tenant.ActorId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
-            await using var r = await cmd.ExecuteReaderAsync(ctx.RequestAborted);
-            if (!await r.ReadAsync(ctx.RequestAborted)) throw ProblemException.NotFound($"No API key with id {id}.");
+            cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)s.Tenant.ActorId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            if (!await r.ReadAsync(ct)) return null;
             json = KeyJson(r);
-            cache.Remove(ApiKeyHandler.CacheKey(r.GetFieldValue<byte[]>(9)));
+            cache.Remove(AuthCache.KeyEntry(r.GetFieldValue<byte[]>(9)));
         }
-        await AuditWriter.WriteAsync(s, "api_keys", keyId, "delete", new JsonObject { ["revoked"] = true }, ctx.RequestAborted);
-        await s.CommitAsync(ctx.RequestAborted);
-        return ctx.Request.Method == "DELETE" ? Results.NoContent() : Results.Text(json.ToJsonString(), "application/json");
+        await AuditWriter.WriteAsync(s, "api_keys", keyId, "delete", new JsonObject { ["revoked"] = true }, ct);
+        return json;
     }
 
     private static JsonObject KeyJson(NpgsqlDataReader r)

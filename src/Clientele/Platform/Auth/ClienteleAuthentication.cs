@@ -5,8 +5,8 @@ using Clientele.Platform.Errors;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NpgsqlTypes;
@@ -24,16 +24,15 @@ public static class ClaimNames
 
 /// <summary>
 /// Bearer API keys. The key is looked up by its SHA-256 through a SECURITY DEFINER function
-/// (no tenant is known yet); results are cached for a few seconds so that a request costs no
-/// extra round trip, and a revocation on this node drops the cache entry at once.
+/// (no tenant is known yet). The lookup (not the verdict) is cached for a few seconds in
+/// <see cref="AuthCache"/>: expiry and the user's state are judged on every request, and a
+/// revocation drops the entry on this node at once and on other nodes through NOTIFY.
+/// A key never does more than its user may do now: its role is capped at the user's role.
 /// </summary>
 public sealed class ApiKeyHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
-    AppDataSource db, IMemoryCache cache) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    AppDataSource db, AuthCache cache, TimeProvider clock) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
-    public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(10);
-
-    public static string CacheKey(byte[] hash) => "apikey:" + Convert.ToHexString(hash);
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -42,28 +41,33 @@ public sealed class ApiKeyHandler(IOptionsMonitor<AuthenticationSchemeOptions> o
         var key = header["Bearer ".Length..].Trim();
         if (!ApiKeyMaterial.LooksLikeKey(key)) return AuthenticateResult.Fail("malformed API key");
         var hash = ApiKeyMaterial.Hash(key);
-        var cacheKey = CacheKey(hash);
-        if (!cache.TryGetValue(cacheKey, out ClaimsPrincipal? principal))
+        var entry = AuthCache.KeyEntry(hash);
+        if (!cache.TryGet(entry, out var facts))
         {
-            await using var cmd = db.DataSource.CreateCommand("SELECT api_key_id, organization_id, user_id, scopes FROM clientele_authenticate_api_key($1)");
+            await using var cmd = db.DataSource.CreateCommand(
+                "SELECT api_key_id, organization_id, user_id, scopes, expires_at, user_role, user_active FROM clientele_authenticate_api_key($1)");
             cmd.Parameters.Add(new Npgsql.NpgsqlParameter { Value = hash, NpgsqlDbType = NpgsqlDbType.Bytea });
             await using var r = await cmd.ExecuteReaderAsync(Context.RequestAborted);
             if (await r.ReadAsync(Context.RequestAborted))
             {
-                var scopes = r.GetFieldValue<string[]>(3);
-                var claims = new List<Claim>
-                {
-                    new(ClaimNames.ApiKey, r.GetGuid(0).ToString()),
-                    new(ClaimNames.Organization, r.GetGuid(1).ToString()),
-                    new(ClaimNames.Role, ApiKeyMaterial.RoleForScopes(scopes)),
-                    new(ClaimNames.Actor, "api"),
-                };
-                if (!r.IsDBNull(2)) claims.Add(new Claim(ClaimNames.User, r.GetGuid(2).ToString()));
-                principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName, ClaimNames.User, ClaimNames.Role));
+                var role = ApiKeyMaterial.RoleForScopes(r.GetFieldValue<string[]>(3));
+                if (!r.IsDBNull(5)) role = Roles.Lowest(role, r.GetString(5));
+                facts = new CredentialFacts(r.GetGuid(1), r.IsDBNull(2) ? null : r.GetGuid(2), r.GetGuid(0), null, role,
+                    r.IsDBNull(4) ? null : DateTime.SpecifyKind(r.GetDateTime(4), DateTimeKind.Utc), r.GetBoolean(6));
             }
-            cache.Set(cacheKey, principal, CacheFor);
+            cache.Set(entry, facts);
         }
-        return principal is null ? AuthenticateResult.Fail("unknown or revoked API key") : AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
+        if (facts is null || !facts.IsValidAt(clock.GetUtcNow().UtcDateTime)) return AuthenticateResult.Fail("unknown, expired or revoked API key");
+        var claims = new List<Claim>
+        {
+            new(ClaimNames.ApiKey, facts.ApiKeyId.ToString()!),
+            new(ClaimNames.Organization, facts.OrganizationId.ToString()),
+            new(ClaimNames.Role, facts.Role),
+            new(ClaimNames.Actor, "api"),
+        };
+        if (facts.UserId is { } user) claims.Add(new Claim(ClaimNames.User, user.ToString()));
+        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName, ClaimNames.User, ClaimNames.Role));
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
@@ -81,6 +85,11 @@ public static class AuthenticationSetup
     public static IServiceCollection AddClienteleAuthentication(this IServiceCollection services)
     {
         services.AddMemoryCache();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<AuthCache>();
+        services.AddHostedService<AuthInvalidationListener>();
+        services.AddSingleton<SessionService>();
+        services.AddSingleton<SignupConcealment>();
         services.AddAuthentication(Smart)
             .AddPolicyScheme(Smart, "API key or cookie", o => o.ForwardDefaultSelector = ctx =>
                 ctx.Request.Headers.Authorization.Count > 0 ? ApiKeyHandler.SchemeName : CookieAuthenticationDefaults.AuthenticationScheme)
@@ -91,8 +100,11 @@ public static class AuthenticationSetup
                 o.Cookie.HttpOnly = true;
                 o.Cookie.SameSite = SameSiteMode.Lax;
                 o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-                o.SlidingExpiration = true;
-                o.ExpireTimeSpan = TimeSpan.FromHours(12);
+                // The user_sessions row decides idle and absolute expiry (SessionService); the
+                // cookie itself lives as long as the longest session may.
+                o.SlidingExpiration = false;
+                o.ExpireTimeSpan = TimeSpan.FromDays(30);
+                o.Events.OnValidatePrincipal = ctx => ctx.HttpContext.RequestServices.GetRequiredService<SessionService>().ValidatePrincipalAsync(ctx);
                 o.LoginPath = "/login";
                 o.Events.OnRedirectToLogin = ctx => IsApi(ctx.Request)
                     ? ProblemWriter.WriteAsync(ctx.HttpContext, 401, "Unauthorized", "Send an API key as 'Authorization: Bearer clt_live_…' or sign in.")

@@ -26,4 +26,7 @@ public static class Roles
     public const string Member = "member";
     public const string Viewer = "viewer";
     public static readonly string[] All = [Owner, Admin, Member, Viewer];
+
+    /// <summary>The weaker of two roles (an API key never does more than its user may).</summary>
+    public static string Lowest(string a, string b) => Array.IndexOf(All, a) >= Array.IndexOf(All, b) ? a : b;
 }

@@ -34,10 +34,18 @@ public static class ClienteleHost
 
         // Modules first: their configuration is validated before any database is started.
         foreach (var m in IModule.All) m.AddServices(builder.Services, builder.Configuration);
+        if (SecurityHeaders.ValidateProxySettings(builder.Configuration).ToList() is { Count: > 0 } proxyErrors)
+            throw new InvalidOperationException(string.Join("; ", proxyErrors));
 
         using var bootLoggers = LoggerFactory.Create(l => l.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
         var db = await DatabaseBootstrap.PrepareAsync(builder.Configuration, bootLoggers, migrate: true);
-        var appDataSource = new NpgsqlDataSourceBuilder(db.Settings.AppConnectionString).Build();
+        var appBuilder = new NpgsqlDataSourceBuilder(db.Settings.AppConnectionString);
+        // Statements repeat on every request and job (tenant set_config, resource SELECTs, outbox
+        // claims): Npgsql prepares the frequent ones per connection, so PostgreSQL stops re-parsing and
+        // re-planning them. A connection string that sets Max Auto Prepare itself keeps its value.
+        if (!db.Settings.AppConnectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase))
+            appBuilder.ConnectionStringBuilder.MaxAutoPrepare = builder.Configuration.GetValue("Database:MaxAutoPrepare", 100);
+        var appDataSource = appBuilder.Build();
         var catalog = await SchemaCatalog.LoadAsync(appDataSource);
 
         var s = builder.Services;
@@ -57,6 +65,7 @@ public static class ClienteleHost
         s.AddDataProtection().SetApplicationName("Clientele")
             .AddKeyManagementOptions(o => o.XmlRepository = new PostgresXmlRepository(appDataSource));
         s.AddClienteleAuthentication();
+        s.AddClienteleSecurityHeaders(builder.Configuration);
         s.AddClienteleRateLimits(builder.Configuration);
         s.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
         s.AddClienteleOpenApi();
@@ -72,6 +81,7 @@ public static class ClienteleHost
             db.Local?.StopAsync().GetAwaiter().GetResult();
         });
 
+        app.UseClienteleSecurityHeaders();
         app.Use(async (ctx, next) =>
         {
             ctx.Response.Headers["X-Request-Id"] = ctx.TraceIdentifier;
@@ -84,6 +94,7 @@ public static class ClienteleHost
             AuthenticationSetup.Fill(ctx.RequestServices.GetRequiredService<TenantContext>(), ctx);
             await next(ctx);
         });
+        app.UseMiddleware<RequestGuardsMiddleware>();
         app.UseRateLimiter();
         app.UseAuthorization();
         app.UseMiddleware<IdempotencyMiddleware>();

@@ -102,15 +102,18 @@ public sealed class ResourceStore(ResourceRegistry registry, BodyBinder binder)
     public async Task<ResourceResult> GetAsync(TenantSession s, ResourceDefinition def, Guid id, IReadOnlyList<string> includes, bool includeDeleted, CancellationToken ct)
     {
         var row = await FindAsync(s, def, id, includeDeleted, forUpdate: false, ct) ?? throw ProblemException.NotFound($"No {ResourceRegistry.Singular(def.Table)} with id {id}.");
-        var etag = ETagOf(RowJson.ToBytes(row, def.Output));
-        if (includes.Count == 0) return new ResourceResult(RowJson.ToBytes(row, def.Output), etag, id);
+        var json = RowJson.ToBytes(row, def.Output);
+        var etag = ETagOf(json);
+        if (includes.Count == 0) return new ResourceResult(json, etag, id);
         var included = await LoadIncludesAsync(s, def, [row], includes, ct);
         var buffer = new ArrayBufferWriter<byte>(4096);
         await using (var w = new Utf8JsonWriter(buffer)) WriteRow(w, def, row, included);
         return new ResourceResult(buffer.WrittenSpan.ToArray(), etag, id);
     }
 
-    public async Task<ResourceResult> CreateAsync(TenantSession s, ResourceDefinition def, JsonElement body, CancellationToken ct)
+    /// <param name="serverValues">Columns the server sets beside the body (e.g. users.password_hash from a write-only password).</param>
+    public async Task<ResourceResult> CreateAsync(TenantSession s, ResourceDefinition def, JsonElement body, CancellationToken ct,
+        IReadOnlyList<(string Column, object Value)>? serverValues = null)
     {
         var values = binder.Bind(def, body, create: true);
         var id = Guid.CreateVersion7();
@@ -125,6 +128,12 @@ public sealed class ResourceStore(ResourceRegistry registry, BodyBinder binder)
             ps.Add(Param(col, value));
             placeholders.Add("$" + ps.Count + Cast(col));
         }
+        foreach (var (column, value) in serverValues ?? [])
+        {
+            cols.Add(column);
+            ps.Add(new NpgsqlParameter { Value = value });
+            placeholders.Add("$" + ps.Count);
+        }
         var sql = $"INSERT INTO {ResourceColumn.Quote(def.Table)} ({string.Join(", ", cols.Select(ResourceColumn.Quote))}) " +
                   $"VALUES ({string.Join(", ", placeholders)}) RETURNING {def.SelectList}";
         await s.BeginAsync(ct);
@@ -135,7 +144,8 @@ public sealed class ResourceStore(ResourceRegistry registry, BodyBinder binder)
         return new ResourceResult(json, ETagOf(json), id);
     }
 
-    public async Task<ResourceResult> UpdateAsync(TenantSession s, ResourceDefinition def, Guid id, JsonElement body, string? ifMatch, CancellationToken ct)
+    public async Task<ResourceResult> UpdateAsync(TenantSession s, ResourceDefinition def, Guid id, JsonElement body, string? ifMatch, CancellationToken ct,
+        IReadOnlyList<(string Column, object Value)>? serverValues = null)
     {
         var values = binder.Bind(def, body, create: false);
         await s.BeginAsync(ct);
@@ -143,7 +153,7 @@ public sealed class ResourceStore(ResourceRegistry registry, BodyBinder binder)
             ?? throw ProblemException.NotFound($"No {ResourceRegistry.Singular(def.Table)} with id {id}.");
         var beforeJson = RowJson.ToBytes(before, def.Output);
         CheckIfMatch(ifMatch, ETagOf(beforeJson));
-        if (values.Count == 0) return new ResourceResult(beforeJson, ETagOf(beforeJson), id);
+        if (values.Count == 0 && serverValues is not { Count: > 0 }) return new ResourceResult(beforeJson, ETagOf(beforeJson), id);
 
         var ps = new List<NpgsqlParameter> { Uuid(s.OrganizationId), Uuid(id) };
         var sets = new List<string>();
@@ -151,6 +161,11 @@ public sealed class ResourceStore(ResourceRegistry registry, BodyBinder binder)
         {
             ps.Add(Param(col, value));
             sets.Add($"{ResourceColumn.Quote(col.Name)} = ${ps.Count}{Cast(col)}");
+        }
+        foreach (var (column, value) in serverValues ?? [])
+        {
+            ps.Add(new NpgsqlParameter { Value = value });
+            sets.Add($"{ResourceColumn.Quote(column)} = ${ps.Count}");
         }
         if (def.HasUpdatedBy) { ps.Add(Uuid(Actor(s, def, "updated_by"))); sets.Add($"updated_by = ${ps.Count}"); }
         var sql = $"UPDATE {ResourceColumn.Quote(def.Table)} SET {string.Join(", ", sets)} WHERE organization_id = $1 AND id = $2 RETURNING {def.SelectList}";

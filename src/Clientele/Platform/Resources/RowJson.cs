@@ -77,8 +77,8 @@ public static class RowJson
             case double db: w.WriteNumberValue(db); break;
             case float f: w.WriteNumberValue(f); break;
             case bool b: w.WriteBooleanValue(b); break;
-            case DateTime dt: w.WriteStringValue(DateTime.SpecifyKind(dt, DateTimeKind.Utc).ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture)); break;
-            case DateOnly d0: w.WriteStringValue(d0.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)); break;
+            case DateTime dt: WriteFormatted(w, dt, "yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'"); break;
+            case DateOnly d0: WriteFormatted(w, d0, "yyyy-MM-dd"); break;
             case TimeOnly t: w.WriteStringValue(t.ToString("HH:mm:ss", CultureInfo.InvariantCulture)); break;
             case TimeSpan ts: w.WriteStringValue(ts.ToString("c", CultureInfo.InvariantCulture)); break;
             case IPAddress ip: w.WriteStringValue(ip.ToString()); break;
@@ -87,5 +87,13 @@ public static class RowJson
             default: w.WriteStringValue(Convert.ToString(v, CultureInfo.InvariantCulture)); break;
         }
         _ = kind;
+    }
+
+    /// <summary>Formats on the stack (no string per timestamp: a list of 50 rows has hundreds).</summary>
+    private static void WriteFormatted<T>(Utf8JsonWriter w, T value, string format) where T : ISpanFormattable
+    {
+        Span<char> text = stackalloc char[40];
+        if (value.TryFormat(text, out var n, format, CultureInfo.InvariantCulture)) w.WriteStringValue(text[..n]);
+        else w.WriteStringValue(value.ToString(format, CultureInfo.InvariantCulture));
     }
 }

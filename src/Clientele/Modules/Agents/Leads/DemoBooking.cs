@@ -21,13 +21,16 @@ namespace Clientele.Modules.Agents.Leads;
 public sealed class DemoBooking(MeetingScheduler scheduler, IMessageAnalyzer analyzer, LeadExtractor extractor, LeadOptions options, TimeProvider clock,
     ILogger<DemoBooking> logger)
 {
-    private sealed record Turn(BookingState? State, CtaClick? Click, DateTimeOffset At);
+    /// <summary>The customer message's CTA click and time and the conversation's booking state, read once per reply.</summary>
+    public sealed record Turn(BookingState? State, CtaClick? Click, DateTimeOffset At);
+
+    /// <summary>Reads the turn (null when the message is gone); pass it to <see cref="ContinueAsync"/> and <see cref="OfferIfAskedAsync"/>.</summary>
+    public Task<Turn?> LoadTurnAsync(TenantSession s, ReplyRequest r, CancellationToken ct) => TurnAsync(s, r, ct);
 
     /// <summary>The agent's answer when the message continues an open booking (a pick, a time, the email); otherwise null.</summary>
-    public async Task<AgentReply?> ContinueAsync(TenantSession s, ReplyRequest r, CancellationToken ct)
+    public async Task<AgentReply?> ContinueAsync(TenantSession s, ReplyRequest r, Turn? turn, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var turn = await TurnAsync(s, r, ct);
         if (turn?.State is not { } state || !state.IsOpen(now)) return null;
         var zone = Zone(state.TimeZone);
         var contact = await ContactAsync(s, r, now, ct);
@@ -59,9 +62,8 @@ public sealed class DemoBooking(MeetingScheduler scheduler, IMessageAnalyzer ana
     }
 
     /// <summary>The agent's answer, with demo slots added when the customer asked for a demo.</summary>
-    public async Task<AgentReply> OfferIfAskedAsync(TenantSession s, ReplyRequest r, AgentReply reply, CancellationToken ct)
+    public async Task<AgentReply> OfferIfAskedAsync(TenantSession s, ReplyRequest r, AgentReply reply, Turn? turn, CancellationToken ct)
     {
-        var turn = await TurnAsync(s, r, ct);
         if (turn is null) return reply;
         var askedForDemo = analyzer.Analyze(r.CustomerText, turn.At).Intent == "demo"
             || (turn.Click is { } click && CtaDetector.ForClick(click) == CtaDetector.Demo);

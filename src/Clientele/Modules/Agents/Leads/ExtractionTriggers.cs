@@ -32,33 +32,44 @@ public sealed class ExtractionTriggers(Outbox outbox, LeadOptions options, TimeP
     /// <summary>Schedules the inactivity check at `due` and remembers it on the conversation.</summary>
     public async Task ArmIdleCheckAsync(TenantSession s, Guid conversationId, DateTimeOffset due, CancellationToken ct)
     {
-        await outbox.EnqueueAsync(s, LeadExtractionJob.TopicName, new LeadExtractionJob.Payload(conversationId, LeadExtractor.Inactivity), ct, due.UtcDateTime);
-        await SetIdleCheckAsync(s, conversationId, due, ct);
+        // The job and its mark on the conversation in one round trip.
+        await using var batch = new Npgsql.NpgsqlBatch(await s.BeginAsync(ct), s.Transaction);
+        batch.BatchCommands.Add(outbox.Command(s, LeadExtractionJob.TopicName, new LeadExtractionJob.Payload(conversationId, LeadExtractor.Inactivity), due.UtcDateTime));
+        batch.BatchCommands.Add(SetIdleCheckCommand(s, conversationId, due));
+        await batch.ExecuteNonQueryAsync(ct);
     }
 
     public static async Task SetIdleCheckAsync(TenantSession s, Guid conversationId, DateTimeOffset? due, CancellationToken ct)
     {
-        await using var cmd = await s.CommandAsync("""
+        await using var batch = new Npgsql.NpgsqlBatch(await s.BeginAsync(ct), s.Transaction);
+        batch.BatchCommands.Add(SetIdleCheckCommand(s, conversationId, due));
+        await batch.ExecuteNonQueryAsync(ct);
+    }
+
+    private static Npgsql.NpgsqlBatchCommand SetIdleCheckCommand(TenantSession s, Guid conversationId, DateTimeOffset? due)
+    {
+        var cmd = new Npgsql.NpgsqlBatchCommand("""
             UPDATE conversations SET extra_metadata = coalesce(extra_metadata, '{}'::jsonb)
               || jsonb_build_object('lead_extraction', coalesce(extra_metadata->'lead_extraction', '{}'::jsonb) || jsonb_build_object('idle_check_at', $3::timestamptz))
             WHERE organization_id = $1 AND id = $2
-            """, ct);
-        cmd.Parameters.AddWithValue(s.OrganizationId);
-        cmd.Parameters.AddWithValue(conversationId);
+            """);
+        cmd.Parameters.Add(new Npgsql.NpgsqlParameter { Value = s.OrganizationId });
+        cmd.Parameters.Add(new Npgsql.NpgsqlParameter { Value = conversationId });
         cmd.Parameters.Add(new Npgsql.NpgsqlParameter { Value = due is { } d ? d.UtcDateTime : DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        await cmd.ExecuteNonQueryAsync(ct);
+        return cmd;
     }
 
     /// <summary>The counts that decide a trigger, with the conversation row locked; null when it is gone.</summary>
     public static async Task<Counts?> CountsAsync(TenantSession s, Guid conversationId, CancellationToken ct)
     {
-        if (!await ConversationLock.LockAsync(s, conversationId, ct)) return null;
+        // One round trip: the counts and the row lock (ConversationLock's FOR UPDATE) together.
         await using var cmd = await s.CommandAsync("""
             SELECT (SELECT count(*)::int FROM messages m WHERE m.organization_id = c.organization_id AND m.conversation_id = c.id AND m.role = 'user' AND m.deleted_at IS NULL),
                    coalesce((SELECT e.message_count_at_extraction FROM extractions e WHERE e.organization_id = c.organization_id AND e.conversation_id = c.id AND e.is_latest), 0),
                    (SELECT max(m.created_at) FROM messages m WHERE m.organization_id = c.organization_id AND m.conversation_id = c.id AND m.role = 'user' AND m.deleted_at IS NULL),
                    (c.extra_metadata->'lead_extraction'->>'idle_check_at')::timestamptz
-            FROM conversations c WHERE c.organization_id = $1 AND c.id = $2
+            FROM conversations c WHERE c.organization_id = $1 AND c.id = $2 AND c.deleted_at IS NULL
+            FOR UPDATE OF c
             """, ct);
         cmd.Parameters.AddWithValue(s.OrganizationId);
         cmd.Parameters.AddWithValue(conversationId);

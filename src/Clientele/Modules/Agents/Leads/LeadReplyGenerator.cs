@@ -24,12 +24,14 @@ public sealed class LeadReplyGenerator(IServiceProvider services, DemoBooking bo
 
     public async Task<AgentReply?> ReplyAsync(TenantSession s, ReplyRequest request, CancellationToken ct)
     {
-        var reply = await booking.ContinueAsync(s, request, ct);
+        // Read once: the agents' answer in between changes neither the message's CTA nor the booking.
+        var turn = await booking.LoadTurnAsync(s, request, ct);
+        var reply = await booking.ContinueAsync(s, request, turn, ct);
         if (reply is null)
         {
             reply = await Inner.ReplyAsync(s, request, ct);
             if (reply is null) return null;
-            if (reply.Metadata?["escalation"] is null) reply = await booking.OfferIfAskedAsync(s, request, reply, ct);
+            if (reply.Metadata?["escalation"] is null) reply = await booking.OfferIfAskedAsync(s, request, reply, turn, ct);
         }
         await triggers.AfterCustomerMessageAsync(s, request.ConversationId, ct);
         return reply;

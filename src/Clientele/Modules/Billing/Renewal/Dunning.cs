@@ -8,7 +8,7 @@ namespace Clientele.Modules.Billing.Renewal;
 /// Dunning of one organization: an open invoice past its due date makes its subscription past_due;
 /// reminders go out on the configured days after the due date (default 1, 3, 7); reaching the last
 /// step marks the invoice uncollectible and the subscription unpaid. A payment at any point brings
-/// the subscription back to active (the payments trigger, migration 0027). Every step is an
+/// the subscription back to active (the payments trigger, migration 0030). Every step is an
 /// activity on the customer's timeline (activity_logs, resource_type customer) and a notification
 /// to the account owners.
 /// </summary>

@@ -16,18 +16,25 @@ public sealed class InboundMessageJob(Outbox outbox) : IJobHandler
     {
         var s = job.Session;
         var eventId = job.Read<Payload>().InboundEventId;
-        Guid phoneNumberId;
         JsonObject payload;
-        await using (var cmd = await s.CommandAsync("SELECT phone_number_id, payload::text, processed_at IS NOT NULL FROM inbound_events WHERE organization_id = $1 AND id = $2 FOR UPDATE", ct))
+        ConversationInbox.Channel channel;
+        // The event (locked) and its channel with the active agent: one round trip.
+        await using (var cmd = await s.CommandAsync("""
+            SELECT e.phone_number_id, e.payload::text, e.processed_at IS NOT NULL, p.platform,
+                   (SELECT a.id FROM agents a WHERE a.organization_id = p.organization_id AND a.phone_number_id = p.id AND a.is_active)
+            FROM inbound_events e LEFT JOIN phone_numbers p ON p.organization_id = e.organization_id AND p.id = e.phone_number_id
+            WHERE e.organization_id = $1 AND e.id = $2
+            FOR UPDATE OF e
+            """, ct))
         {
             cmd.Parameters.AddWithValue(s.OrganizationId);
             cmd.Parameters.AddWithValue(eventId);
             await using var r = await cmd.ExecuteReaderAsync(ct);
             if (!await r.ReadAsync(ct) || r.GetBoolean(2)) return; // gone or already done
-            phoneNumberId = r.GetGuid(0);
+            if (r.IsDBNull(3)) throw new InvalidOperationException($"channel {r.GetGuid(0)} does not exist");
             payload = JsonNode.Parse(r.GetString(1))!.AsObject();
+            channel = new ConversationInbox.Channel(r.GetGuid(0), r.GetString(3), r.IsDBNull(4) ? null : r.GetGuid(4));
         }
-        var channel = await ConversationInbox.ChannelAsync(s, phoneNumberId, ct);
         var text = payload["text"]?.GetValue<string>() ?? "";
         var metadata = new JsonObject
         {
