@@ -39,6 +39,10 @@ public static class PostgresErrorMapper
             PostgresErrorCodes.InsufficientPrivilege => ProblemException.Forbidden(e.MessageText),
             PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.LockNotAvailable =>
                 ProblemException.Conflict("The row was changed concurrently; retry the request."),
+            // A trigger refusing a state transition (billing: a paid invoice, a line on an open invoice).
+            "CL409" => ProblemException.Conflict(e.MessageText, new Dictionary<string, string[]> { [e.ColumnName ?? "status"] = [e.MessageText] }),
+            PostgresErrorCodes.RaiseException when e.ColumnName is { } column =>
+                ProblemException.Validation(new Dictionary<string, string[]> { [column] = [e.MessageText] }),
             PostgresErrorCodes.RaiseException => ProblemException.Validation(new Dictionary<string, string[]> { ["_"] = [e.MessageText] }),
             _ => null,
         };

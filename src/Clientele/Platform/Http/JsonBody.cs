@@ -22,6 +22,13 @@ public static class JsonBody
         return ms.ToArray();
     }
 
+    /// <summary>Like <see cref="ReadAsync{T}"/>, but an empty body is null (actions whose fields are all optional).</summary>
+    public static async Task<T?> ReadOptionalAsync<T>(HttpContext ctx) where T : class
+    {
+        if (ctx.Request.ContentLength == 0 || (ctx.Request.ContentLength is null && !ctx.Request.Headers.ContainsKey("Transfer-Encoding"))) return null;
+        return await ReadAsync<T>(ctx);
+    }
+
     public static async Task<T> ReadAsync<T>(HttpContext ctx)
     {
         var bytes = await ReadBytesAsync(ctx);
