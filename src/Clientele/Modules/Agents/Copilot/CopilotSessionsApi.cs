@@ -6,7 +6,9 @@ using Clientele.Platform.Http;
 using Clientele.Platform.Resources;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.OpenApi;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.OpenApi;
 
 namespace Clientele.Modules.Agents.Copilot;
 
@@ -26,7 +28,32 @@ public static class CopilotSessionsApi
     {
         var g = api.MapGroup("/agent_sessions").WithTags("Copilot");
         g.MapPost("", Create).WithName("CreateAgentSession")
-            .WithSummary("Start a copilot session about a customer: {customer_id, title?} → 201 agent_sessions row");
+            .WithSummary("Start a copilot session about a customer: {customer_id, title?} → 201 agent_sessions row")
+            .AddOpenApiOperationTransformer((op, _, _) =>
+            {
+                // The body is read by JsonBody (snake_case), so the document states it by hand.
+                op.RequestBody = new OpenApiRequestBody
+                {
+                    Required = true,
+                    Content = new Dictionary<string, OpenApiMediaType>
+                    {
+                        ["application/json"] = new()
+                        {
+                            Schema = new OpenApiSchema
+                            {
+                                Type = JsonSchemaType.Object,
+                                Required = new HashSet<string> { "customer_id" },
+                                Properties = new Dictionary<string, IOpenApiSchema>
+                                {
+                                    ["customer_id"] = new OpenApiSchema { Type = JsonSchemaType.String, Format = "uuid", Description = "the customer the session is about" },
+                                    ["title"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "optional; defaults to the customer's name" },
+                                },
+                            },
+                        },
+                    },
+                };
+                return Task.CompletedTask;
+            });
         g.MapPost("/{id}/messages", Ask).WithName("AskCopilot")
             .WithSummary("Ask the copilot about the session's customer: {content} → 201 the answer (agent_messages), the question type and the proposed actions (pending approvals)");
     }
