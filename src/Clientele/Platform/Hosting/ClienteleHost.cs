@@ -78,7 +78,13 @@ public static class ClienteleHost
         s.AddHostedService<IdempotencyPurgeJob>();
         s.AddHttpClient();
         s.AddClienteleJobs();
-        s.Configure<KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = MaxBodyBytes);
+        s.Configure<KestrelServerOptions>(o =>
+        {
+            o.Limits.MaxRequestBodySize = MaxBodyBytes;
+            // Kestrel answers a too-long request line itself with an empty 414; letting lines up to
+            // 64 KB through means ErrorHandlingMiddleware answers past MaxUrlLength with problem+json.
+            o.Limits.MaxRequestLineSize = 64 * 1024;
+        });
 
         var app = builder.Build();
         app.Lifetime.ApplicationStopped.Register(() =>
