@@ -31,7 +31,10 @@ public static class PostgresErrorMapper
             PostgresErrorCodes.StringDataRightTruncation or PostgresErrorCodes.NumericValueOutOfRange
                 or PostgresErrorCodes.InvalidTextRepresentation or PostgresErrorCodes.InvalidDatetimeFormat
                 or PostgresErrorCodes.DatetimeFieldOverflow or PostgresErrorCodes.InvalidParameterValue
-                or PostgresErrorCodes.InvalidBinaryRepresentation or PostgresErrorCodes.ExclusionViolation =>
+                or PostgresErrorCodes.InvalidBinaryRepresentation or PostgresErrorCodes.ExclusionViolation
+                // Text the checks in JsonText/ListQuery should already have refused (NUL, bad escapes): never a 500.
+                or PostgresErrorCodes.CharacterNotInRepertoire or PostgresErrorCodes.UntranslatableCharacter
+                or PostgresErrorCodes.InvalidEscapeSequence or PostgresErrorCodes.InvalidRegularExpression =>
                 ProblemException.Validation(new Dictionary<string, string[]> { [e.ColumnName ?? "_"] = [e.MessageText] }),
             PostgresErrorCodes.InsufficientPrivilege => ProblemException.Forbidden(e.MessageText),
             PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.LockNotAvailable =>
