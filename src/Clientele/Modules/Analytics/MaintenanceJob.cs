@@ -1,4 +1,5 @@
 using Clientele.Platform.Database;
+using Clientele.Platform.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -33,12 +34,16 @@ public sealed class MaintenanceJob(AppDataSource app, IConfiguration config, ILo
         using var timer = new PeriodicTimer(TimeSpan.FromMinutes(config.GetValue("Maintenance:IntervalMinutes", 60)));
         do
         {
+            using var activity = ClienteleTelemetry.StartJob("maintenance");
             try
             {
-                if (await RunOnceAsync(app, stoppingToken)) logger.LogInformation("Maintenance ran: metrics refreshed, analytics partitions kept current");
+                var ran = await RunOnceAsync(app, stoppingToken);
+                if (ran) logger.LogInformation("Maintenance ran: metrics refreshed, analytics partitions kept current");
+                ClienteleTelemetry.JobDone(activity, "maintenance", ran ? "done" : "skipped");
             }
             catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
             {
+                ClienteleTelemetry.JobDone(activity, "maintenance", "failed");
                 logger.LogWarning(e, "Maintenance failed; will retry next interval");
             }
         } while (await timer.WaitForNextTickAsync(stoppingToken));

@@ -3,6 +3,7 @@ using Clientele.Modules.Channels.Jobs;
 using Clientele.Platform.Audit;
 using Clientele.Platform.Database;
 using Clientele.Platform.Errors;
+using Clientele.Platform.Events;
 using Clientele.Platform.Jobs;
 using Clientele.Platform.Resources;
 using Npgsql;
@@ -41,7 +42,10 @@ public sealed class ConversationActions(TenantSessions sessions, ResourceRegistr
     private async Task<ResourceResult> FinishAsync(TenantSession s, Guid id, JsonObject before, CancellationToken ct)
     {
         var after = await store.GetAsync(s, registry.Find("conversations")!, id, [], false, ct);
-        await AuditWriter.WriteAsync(s, "conversations", id, "update", AuditWriter.Diff(before, JsonNode.Parse(after.Json)!.AsObject()), ct);
+        var diff = AuditWriter.Diff(before, JsonNode.Parse(after.Json)!.AsObject());
+        await AuditWriter.WriteAsync(s, "conversations", id, "update", diff, ct);
+        if (diff["before"]!.AsObject().Count > 0)
+            await DomainEvents.PublishChangeAsync(s, "conversations", "updated", id, JsonNode.Parse(after.Json)!.AsObject(), diff["before"]!.AsObject().DeepClone().AsObject(), ct);
         await s.CommitAsync(ct);
         return after;
     }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Clientele.Platform.Database;
+using Clientele.Platform.Events;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -93,6 +94,7 @@ public static class ConversationInbox
         touch.Parameters.Add(new NpgsqlParameter { Value = (object?)sentAt ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         touch.Parameters.Add(new NpgsqlParameter { Value = (object?)thread?.ConversationMetadataUpdate?.ToJsonString() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Jsonb });
         await touch.ExecuteNonQueryAsync(ct);
+        await DomainEvents.PublishRowAsync(s, "messages", messageId, ct, null, "message.received");
         return new Appended(conversationId, customerId, messageId, (int)seq, true);
     }
 
@@ -204,6 +206,7 @@ public static class ConversationInbox
         ins.Parameters.AddWithValue(channel.Platform == "webchat" ? "web_chat" : channel.Platform);
         ins.Parameters.Add(new NpgsqlParameter { Value = (object?)metadata?.ToJsonString() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Jsonb });
         await ins.ExecuteNonQueryAsync(ct);
+        await DomainEvents.PublishRowAsync(s, "conversations", id, ct, null, "conversation.created");
         return id;
     }
 

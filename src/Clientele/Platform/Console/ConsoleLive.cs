@@ -9,7 +9,7 @@ namespace Clientele.Platform.WebConsole;
 
 /// <summary>
 /// Live console updates across app nodes: one dedicated connection per node LISTENs on
-/// 'clientele_console' (notified at commit by the triggers of migration 0030 with
+/// 'clientele_console' (notified at commit by the triggers of migration 0033 with
 /// "&lt;organization id&gt;:&lt;conversation id&gt;") and hands the conversation id to every open stream
 /// of that organization on this node. When the listener (re)connects, streams get Guid.Empty:
 /// "something may have changed, refresh everything".

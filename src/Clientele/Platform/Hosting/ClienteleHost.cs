@@ -6,6 +6,7 @@ using Clientele.Platform.Idempotency;
 using Clientele.Platform.Jobs;
 using Clientele.Platform.OpenApi;
 using Clientele.Platform.Resources;
+using Clientele.Platform.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http;
@@ -29,9 +30,10 @@ public static class ClienteleHost
         configure?.Invoke(builder);
         builder.Logging.ClearProviders();
         if (builder.Configuration.GetValue("Logging:Json", true))
-            builder.Logging.AddJsonConsole(o => { o.IncludeScopes = true; o.UseUtcTimestamp = true; });
+            builder.Logging.AddJsonConsole(o => { o.IncludeScopes = true; o.UseUtcTimestamp = true; o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ"; });
         else
             builder.Logging.AddSimpleConsole(o => { o.IncludeScopes = true; o.SingleLine = true; });
+        builder.AddClienteleTelemetry(); // trace ids in logs; OTLP export when OTEL_EXPORTER_OTLP_ENDPOINT is set
 
         // Modules first: their configuration is validated before any database is started.
         foreach (var m in IModule.All) m.AddServices(builder.Services, builder.Configuration);
@@ -64,7 +66,8 @@ public static class ClienteleHost
         s.AddSingleton<TenantSessions>();
         s.AddScoped<TenantContext>();
         s.AddDataProtection().SetApplicationName("Clientele")
-            .AddKeyManagementOptions(o => o.XmlRepository = new PostgresXmlRepository(appDataSource));
+            .AddKeyManagementOptions(o => o.XmlRepository = new PostgresXmlRepository(appDataSource))
+            .ProtectKeyRing(builder.Configuration, bootLoggers.CreateLogger("Clientele.DataProtection"));
         s.AddClienteleAuthentication();
         s.AddClienteleConsole();
         s.AddScoped<ConsoleChrome>();
@@ -75,7 +78,13 @@ public static class ClienteleHost
         s.AddHostedService<IdempotencyPurgeJob>();
         s.AddHttpClient();
         s.AddClienteleJobs();
-        s.Configure<KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = MaxBodyBytes);
+        s.Configure<KestrelServerOptions>(o =>
+        {
+            o.Limits.MaxRequestBodySize = MaxBodyBytes;
+            // Kestrel answers a too-long request line itself with an empty 414; letting lines up to
+            // 64 KB through means ErrorHandlingMiddleware answers past MaxUrlLength with problem+json.
+            o.Limits.MaxRequestLineSize = 64 * 1024;
+        });
 
         var app = builder.Build();
         app.Lifetime.ApplicationStopped.Register(() =>

@@ -1,4 +1,5 @@
 using Clientele.Platform.Database;
+using Clientele.Platform.Telemetry;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -18,13 +19,16 @@ public sealed class IdempotencyPurgeJob(AppDataSource app, ILogger<IdempotencyPu
         using var timer = new PeriodicTimer(TimeSpan.FromHours(1));
         do
         {
+            using var activity = ClienteleTelemetry.StartJob("idempotency-purge");
             try
             {
                 var n = await PurgeAsync(app, stoppingToken);
                 if (n > 0) logger.LogInformation("Purged {Count} expired idempotency keys", n);
+                ClienteleTelemetry.JobDone(activity, "idempotency-purge", "done");
             }
             catch (Exception e) when (e is Npgsql.NpgsqlException or InvalidOperationException)
             {
+                ClienteleTelemetry.JobDone(activity, "idempotency-purge", "failed");
                 logger.LogWarning(e, "Purging idempotency keys failed; will retry");
             }
         } while (await timer.WaitForNextTickAsync(stoppingToken));

@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using Clientele.Platform.Audit;
 using Clientele.Platform.Database;
 using Clientele.Platform.Errors;
+using Clientele.Platform.Events;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -140,6 +141,7 @@ public sealed class ResourceStore(ResourceRegistry registry, BodyBinder binder)
         var row = await SingleAsync(s, def, sql, ps, ct) ?? throw new InvalidOperationException("INSERT returned no row");
         var json = RowJson.ToBytes(row, def.Output);
         await AuditWriter.WriteAsync(s, def.Table, id, "create", new JsonObject { ["after"] = JsonNode.Parse(json) }, ct);
+        await DomainEvents.PublishChangeAsync(s, def.Table, "created", id, JsonNode.Parse(json)!.AsObject(), null, ct);
         await s.CommitAsync(ct);
         return new ResourceResult(json, ETagOf(json), id);
     }
@@ -173,6 +175,8 @@ public sealed class ResourceStore(ResourceRegistry registry, BodyBinder binder)
         var json = RowJson.ToBytes(row, def.Output);
         var diff = AuditWriter.Diff(JsonNode.Parse(beforeJson)!.AsObject(), JsonNode.Parse(json)!.AsObject());
         await AuditWriter.WriteAsync(s, def.Table, id, "update", diff, ct);
+        if (diff["before"]!.AsObject().Count > 0)
+            await DomainEvents.PublishChangeAsync(s, def.Table, "updated", id, JsonNode.Parse(json)!.AsObject(), diff["before"]!.AsObject().DeepClone().AsObject(), ct);
         await s.CommitAsync(ct);
         return new ResourceResult(json, ETagOf(json), id);
     }
@@ -180,7 +184,9 @@ public sealed class ResourceStore(ResourceRegistry registry, BodyBinder binder)
     public async Task DeleteAsync(TenantSession s, ResourceDefinition def, Guid id, string? ifMatch, CancellationToken ct)
     {
         await s.BeginAsync(ct);
-        var before = await FindAsync(s, def, id, includeDeleted: false, forUpdate: true, ct)
+        // FOR UPDATE needs the UPDATE grant: rows of append-only tables (analytics_events) cannot
+        // change under the If-Match check anyway, so they are read without the lock.
+        var before = await FindAsync(s, def, id, includeDeleted: false, forUpdate: def.CanUpdate, ct)
             ?? throw ProblemException.NotFound($"No {ResourceRegistry.Singular(def.Table)} with id {id}.");
         var beforeJson = RowJson.ToBytes(before, def.Output);
         CheckIfMatch(ifMatch, ETagOf(beforeJson));
@@ -199,6 +205,7 @@ public sealed class ResourceStore(ResourceRegistry registry, BodyBinder binder)
             await cmd.ExecuteNonQueryAsync(ct);
         }
         await AuditWriter.WriteAsync(s, def.Table, id, "delete", new JsonObject { ["before"] = JsonNode.Parse(beforeJson), ["soft"] = def.SoftDelete }, ct);
+        await DomainEvents.PublishChangeAsync(s, def.Table, "deleted", id, JsonNode.Parse(beforeJson)!.AsObject(), null, ct);
         await s.CommitAsync(ct);
     }
 

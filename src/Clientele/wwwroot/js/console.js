@@ -32,4 +32,21 @@
     var msg = e.target.getAttribute && e.target.getAttribute("data-confirm");
     if (msg && !window.confirm(msg)) e.preventDefault();
   }, true);
+  // A form posted by htmx with data-reset-after is cleared once its answer arrived (the copilot question box).
+  document.addEventListener("htmx:afterRequest", function (e) {
+    var f = e.detail.elt;
+    if (f && f.hasAttribute && f.hasAttribute("data-reset-after") && e.detail.successful) {
+      var keep = f.querySelector("#copilot-session");
+      var session = keep ? keep.value : null;
+      f.reset();
+      if (keep) keep.value = session;
+    }
+  });
+
+  // The header search: Escape closes the results; results keep the keyboard (Tab moves through the links).
+  document.addEventListener("keydown", function (e) {
+    if (e.key !== "Escape") return;
+    var box = document.getElementById("search-results");
+    if (box && box.innerHTML) { box.innerHTML = ""; }
+  });
 })();

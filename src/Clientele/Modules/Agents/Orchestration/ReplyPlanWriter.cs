@@ -2,8 +2,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Clientele.Platform.Database;
+using Clientele.Platform.Events;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace Clientele.Modules.Agents.Orchestration;
 
@@ -70,16 +70,15 @@ public static class ReplyPlanWriter
                 p.Tags.Select(t => Math.Clamp(t.Confidence, 0, 1)).ToArray(), ConversationTagger.TaggedBy));
 
         await batch.ExecuteNonQueryAsync(ct);
+        var named = new List<string>();
+        if (p.Escalate) named.Add("conversation.escalated");
+        else if (p.ResolvedBy is not null) named.Add("conversation.resolved");
+        await DomainEvents.PublishRowAsync(s, "conversations", p.ConversationId, ct, null, [.. named]);
     }
 
-    private static NpgsqlBatchCommand Command(string sql, params object[] values)
-    {
-        var cmd = new NpgsqlBatchCommand(sql);
-        foreach (var v in values) cmd.Parameters.Add(v as NpgsqlParameter ?? new NpgsqlParameter { Value = v });
-        return cmd;
-    }
+    private static NpgsqlBatchCommand Command(string sql, params object?[] values) => SqlArg.Batch(sql, values);
 
-    private static NpgsqlParameter Json(JsonObject o) => new() { Value = o.ToJsonString(), NpgsqlDbType = NpgsqlDbType.Jsonb };
+    private static NpgsqlParameter Json(JsonObject o) => SqlArg.Jsonb(o);
 
-    private static NpgsqlParameter Text(string? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
+    private static NpgsqlParameter Text(string? value) => SqlArg.Text(value);
 }

@@ -1,0 +1,141 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Clientele.Platform.Database;
+using Clientele.Platform.Jobs;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Clientele.Platform.Events;
+
+/// <summary>One event to publish: what happened to which entity, and (for updates) what it was before.</summary>
+/// <param name="Type">"{entity}.{what}": customer.updated, invoice.paid</param>
+/// <param name="ResourceType">the table of the entity (customers, invoices)</param>
+/// <param name="Data">the entity after the change (before it, for a delete)</param>
+/// <param name="Previous">old values of the fields that changed (their names become changed_fields)</param>
+/// <param name="CustomerId">the customer it is about; found from Data when left out</param>
+public sealed record DomainEventInput(string Type, string? ResourceType, Guid? ResourceId, JsonObject? Data,
+    JsonObject? Previous = null, Guid? CustomerId = null);
+
+/// <summary>
+/// The publisher every module uses: writes domain_events rows inside the caller's transaction
+/// (so the event exists exactly when the change commits) plus one outbox row of topic
+/// <see cref="DispatchTopic"/> carrying them, which delivers them to triggers, workflows and
+/// webhook endpoints after commit. Static like AuditWriter so any code path holding a
+/// TenantSession can publish.
+/// </summary>
+public static partial class DomainEvents
+{
+    public const string DispatchTopic = "domain_events.dispatch";
+    private static readonly ConcurrentDictionary<OutboxSignal, byte> Signals = new();
+
+    [GeneratedRegex(@"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")]
+    private static partial Regex TypePattern();
+
+    /// <summary>Each host registers its outbox signal so a commit wakes the dispatchers at once (others poll).</summary>
+    public static void RegisterSignal(OutboxSignal signal) => Signals[signal] = 0;
+    public static void UnregisterSignal(OutboxSignal signal) => Signals.TryRemove(signal, out _);
+
+    public static Task<IReadOnlyList<Guid>> PublishAsync(TenantSession s, DomainEventInput e, CancellationToken ct) => PublishAsync(s, [e], ct);
+
+    /// <summary>Publishes the events in the session's transaction (begun if needed); returns their ids.</summary>
+    public static async Task<IReadOnlyList<Guid>> PublishAsync(TenantSession s, IReadOnlyList<DomainEventInput> events, CancellationToken ct)
+    {
+        if (events.Count == 0) return [];
+        var conn = await s.BeginAsync(ct);
+        var ids = new List<Guid>(events.Count);
+        var envelopes = new JsonArray();
+        await using var batch = new NpgsqlBatch(conn, s.Transaction);
+        foreach (var e in events)
+        {
+            if (!TypePattern().IsMatch(e.Type)) throw new ArgumentException($"event type '{e.Type}' must look like entity.what (lowercase)", nameof(events));
+            var id = Guid.CreateVersion7();
+            ids.Add(id);
+            var customerId = e.CustomerId ?? CustomerOf(e);
+            var changed = e.Previous?.Select(p => p.Key).ToArray() ?? [];
+            var cmd = new NpgsqlBatchCommand("""
+                INSERT INTO domain_events (id, organization_id, event_type, resource_type, resource_id, customer_id, data, changed_fields, previous, actor_type, actor_id)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                """);
+            cmd.Parameters.Add(new NpgsqlParameter { Value = id });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = s.OrganizationId });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = e.Type });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)e.ResourceType ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Varchar });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)e.ResourceId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)customerId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = (e.Data ?? []).ToJsonString(), NpgsqlDbType = NpgsqlDbType.Jsonb });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = changed, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)e.Previous?.ToJsonString() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Jsonb });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = s.Tenant.ActorType, NpgsqlDbType = NpgsqlDbType.Varchar });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)s.Tenant.ActorId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
+            batch.BatchCommands.Add(cmd);
+            envelopes.Add(new JsonObject
+            {
+                ["id"] = id, ["type"] = e.Type, ["resource_type"] = e.ResourceType, ["resource_id"] = e.ResourceId,
+                ["customer_id"] = customerId, ["data"] = e.Data?.DeepClone() ?? new JsonObject(),
+                ["changed_fields"] = new JsonArray(changed.Select(c => (JsonNode)c).ToArray()),
+                ["previous"] = e.Previous?.DeepClone(), ["actor_type"] = s.Tenant.ActorType, ["actor_id"] = s.Tenant.ActorId,
+                ["created_at"] = DateTime.UtcNow,
+            });
+        }
+        // One outbox row per transaction: a customer update and its derived names travel together.
+        var outbox = new NpgsqlBatchCommand(
+            "INSERT INTO outbox (id, organization_id, topic, payload, available_at, max_attempts) VALUES ($1, $2, $3, $4, now(), 8)");
+        outbox.Parameters.Add(new NpgsqlParameter { Value = Guid.CreateVersion7() });
+        outbox.Parameters.Add(new NpgsqlParameter { Value = s.OrganizationId });
+        outbox.Parameters.Add(new NpgsqlParameter { Value = DispatchTopic });
+        outbox.Parameters.Add(new NpgsqlParameter { Value = new JsonObject { ["events"] = envelopes }.ToJsonString(), NpgsqlDbType = NpgsqlDbType.Jsonb });
+        batch.BatchCommands.Add(outbox);
+        await batch.ExecuteNonQueryAsync(ct);
+        s.OnCommitted(WakeAll);
+        return ids;
+    }
+
+    /// <summary>
+    /// Publishes "{table}.{verb}" for a row changed through any path, plus the named events
+    /// derived from it (customers.updated → customer.updated, customer.health_changed; see <see cref="NamedEvents"/>).
+    /// </summary>
+    public static Task<IReadOnlyList<Guid>> PublishChangeAsync(TenantSession s, string table, string verb, Guid id, JsonObject data, JsonObject? previous, CancellationToken ct)
+    {
+        var list = new List<DomainEventInput> { new($"{table}.{verb}", table, id, data, previous) };
+        foreach (var name in NamedEvents.Derive(table, verb, data, previous))
+            list.Add(new DomainEventInput(name, table, id, data, previous));
+        return PublishAsync(s, list, ct);
+    }
+
+    /// <summary>The customer of the entity: itself, its customer_id, or metadata.customer_id (approvals).</summary>
+    private static Guid? CustomerOf(DomainEventInput e)
+    {
+        if (e.ResourceType == "customers") return e.ResourceId;
+        return AsGuid(e.Data?["customer_id"]) ?? AsGuid(e.Data?["metadata"]?["customer_id"]);
+    }
+
+    private static Guid? AsGuid(JsonNode? node) => node is JsonValue v
+        ? v.TryGetValue<Guid>(out var g) ? g : v.TryGetValue<string>(out var text) && Guid.TryParse(text, out var parsed) ? parsed : null
+        : null;
+
+    private static void WakeAll()
+    {
+        foreach (var signal in Signals.Keys) signal.Wake();
+    }
+}
+
+public static partial class DomainEvents
+{
+    /// <summary>
+    /// Publishes named events about a row that module code just wrote with its own SQL: the row is
+    /// read back (as the transaction sees it) to become the event's data.
+    /// </summary>
+    public static async Task PublishRowAsync(TenantSession s, string table, Guid id, CancellationToken ct, JsonObject? previous = null, params string[] types)
+    {
+        if (types.Length == 0) return;
+        JsonObject data;
+        await using (var cmd = await s.CommandAsync($"SELECT (to_jsonb(t) - 'organization_id')::text FROM \"{table}\" t WHERE t.organization_id = $1 AND t.id = $2", ct))
+        {
+            cmd.Parameters.AddWithValue(s.OrganizationId);
+            cmd.Parameters.AddWithValue(id);
+            data = await cmd.ExecuteScalarAsync(ct) is string json ? JsonNode.Parse(json)!.AsObject() : new JsonObject { ["id"] = id };
+        }
+        await PublishAsync(s, types.Select(t => new DomainEventInput(t, table, id, t == types[0] ? data : data.DeepClone().AsObject(), previous?.DeepClone().AsObject())).ToList(), ct);
+    }
+}
