@@ -56,7 +56,8 @@ public sealed class HomeTests(ConsoleFixture app)
         await Tile("Unassigned", "/app/inbox?filter=unassigned", "SELECT count(*) FROM conversations WHERE organization_id = $1 AND deleted_at IS NULL AND is_active AND assigned_to IS NULL");
         await Tile("Escalated", "/app/inbox?filter=escalated", "SELECT count(*) FROM conversations WHERE organization_id = $1 AND deleted_at IS NULL AND is_active AND status = 'escalated'");
         await Tile("Pending approvals", "/app/approvals", "SELECT count(*) FROM approvals WHERE organization_id = $1 AND status = 'pending'");
-        await Tile("Hot leads", "/app/inbox?lead=hot", "SELECT count(*) FROM extractions WHERE organization_id = $1 AND is_latest AND lead_status_tag = 'Hot'");
+        await Tile("Hot leads", "/app/inbox?lead=hot", "SELECT count(*) FROM extractions e JOIN conversations c ON c.organization_id = e.organization_id AND c.id = e.conversation_id " +
+            "WHERE e.organization_id = $1 AND e.is_latest AND e.lead_status_tag = 'Hot' AND c.is_active AND c.deleted_at IS NULL");
         // Chart.js drew on both canvases (a drawn chart registers itself on its canvas).
         foreach (var id in new[] { "chart-channels", "chart-replies" })
             (await page.EvaluateAsync<bool>($"() => !!Chart.getChart(document.getElementById('{id}'))")).ShouldBeTrue(id);
