@@ -162,7 +162,7 @@ public sealed class WorkPagesTests(ConsoleFixture app)
         var me = page.Locator($"#member-{demo.Owner.UserId}");
         await me.Locator("select").SelectOptionAsync("admin");
         await me.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("Change") }).ClickAsync();
-        (await page.Locator("#Role-error").InnerTextAsync()).ShouldContain("last owner");
+        (await page.Locator("#Role-error").InnerTextAsync()).ShouldContain("last active owner");
 
         await page.GotoAsync("/app/settings");
         await app.CheckPageAsync(cp, "settings");
