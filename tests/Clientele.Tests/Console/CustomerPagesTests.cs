@@ -45,6 +45,14 @@ public sealed class CustomerPagesTests(ConsoleFixture app)
         var health = page.Locator(".record-facts dd").Nth(1);
         (await health.InnerTextAsync()).ShouldMatch(@"\d+/100 (healthy|needs attention|at risk)"); // colour and words
         await app.CheckPageAsync(cp, "customer-record");
+        // The People table fits its card beside the copilot (its phone column was cut off), and on a phone nothing scrolls sideways:
+        // record tables become one small card per row.
+        (await page.EvaluateAsync<int>("() => { const e = document.querySelector('#people .table-scroll'); return e.scrollWidth - e.clientWidth; }")).ShouldBeLessThanOrEqualTo(1);
+        await page.SetViewportSizeAsync(390, 844);
+        (await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth")).ShouldBeLessThanOrEqualTo(0);
+        (await page.EvaluateAsync<string>("() => getComputedStyle(document.querySelector('#people td'), '::before').content")).ShouldBe("\"Name\"");
+        await app.CheckPageAsync(cp, "customer-record-phone");
+        await page.SetViewportSizeAsync(1280, 800);
 
         // Older timeline events load in place.
         var before = await page.Locator(".timeline .tl-item").CountAsync();
