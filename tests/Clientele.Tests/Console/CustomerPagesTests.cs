@@ -151,6 +151,51 @@ public sealed class CustomerPagesTests(ConsoleFixture app) : ConsoleTests(app)
     }
 
     [Fact]
+    public async Task The_search_finds_leads_by_phone_prospects_by_email_and_customers_by_the_phone_they_write_from_and_each_link_opens()
+    {
+        var demo = await DemoAsync();
+        var h = demo.Owner.Http;
+        var lead = await h.PostJsonAsync("/api/v1/leads", new { name = "<script>alert(1)</script> Lena Lead", phone = "+4915112345678", email = "lena@lead-search.example" });
+        lead.Status.ShouldBe(HttpStatusCode.Created, lead.Json?.ToJsonString());
+        var leadId = lead.Json!["id"]!.GetValue<string>();
+        await using var conn = await App.OwnerAsync();
+        async Task<(Guid Id, string Text)> FirstAsync(string sql)
+        {
+            await using var cmd = new Npgsql.NpgsqlCommand(sql, conn);
+            cmd.Parameters.AddWithValue(demo.Owner.OrganizationId);
+            await using var r = await cmd.ExecuteReaderAsync();
+            (await r.ReadAsync()).ShouldBeTrue(sql);
+            return (r.GetGuid(0), r.GetString(1));
+        }
+        var prospect = await FirstAsync("SELECT id, email FROM prospects WHERE organization_id = $1 ORDER BY id LIMIT 1");
+        var writer = await FirstAsync("SELECT customer_id, customer_phone FROM conversations WHERE organization_id = $1 AND customer_id IS NOT NULL AND customer_phone IS NOT NULL ORDER BY id LIMIT 1");
+
+        async Task<string> HrefAsync(string q, string kind, Guid id)
+        {
+            var hits = (await h.GetJsonAsync("/api/v1/search?q=" + Uri.EscapeDataString(q))).Json!["data"]!.AsArray();
+            var hit = hits.SingleOrDefault(x => x!["kind"]!.GetValue<string>() == kind && x["id"]!.GetValue<string>() == id.ToString());
+            hit.ShouldNotBeNull($"{kind} {id} not found by '{q}': {hits.ToJsonString()}");
+            return hit["href"]!.GetValue<string>();
+        }
+        var leadHref = await HrefAsync("15112345678", "lead", Guid.Parse(leadId));
+        var prospectHref = await HrefAsync(prospect.Text, "prospect", prospect.Id);
+        (await HrefAsync(writer.Text[^7..], "customer", writer.Id)).ShouldBe($"/app/customers/{writer.Id}");
+
+        // The lead and prospect links open read-only pages (not a 404), the lead's name as text.
+        using var browser = await App.CookieClientAsync(demo.ViewerEmail);
+        var leadPage = await browser.Http.GetAsync(leadHref);
+        leadPage.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var leadHtml = await leadPage.Content.ReadAsStringAsync();
+        leadHtml.ShouldNotContain("<script>alert(1)");
+        WebUtility.HtmlDecode(leadHtml).ShouldContain("<script>alert(1)</script> Lena Lead"); // encoded, shown as text
+        WebUtility.HtmlDecode(leadHtml).ShouldContain("+4915112345678");
+        var prospectPage = await browser.Http.GetAsync(prospectHref);
+        prospectPage.StatusCode.ShouldBe(HttpStatusCode.OK);
+        WebUtility.HtmlDecode(await prospectPage.Content.ReadAsStringAsync()).ShouldContain(prospect.Text);
+        (await browser.Http.GetAsync($"/app/leads/{Guid.NewGuid()}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
     public async Task The_header_search_finds_a_customer_as_you_type()
     {
         var demo = await DemoAsync();
