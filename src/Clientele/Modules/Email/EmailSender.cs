@@ -1,12 +1,15 @@
-using System.Net;
-using System.Net.Mail;
-using System.Net.Mime;
+using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Clientele.Modules.Channels;
 using Clientele.Platform.Jobs;
+using MailKit;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using MimeKit;
+using MimeKit.Text;
 
 namespace Clientele.Modules.Email;
 
@@ -15,7 +18,7 @@ public sealed record OutgoingEmail(string From, string? FromName, string? ReplyT
     string MessageId, string? InReplyTo, IReadOnlyList<string> References, string Body);
 
 /// <summary>
-/// Sends email replies through the configured SMTP relay (Smtp__*): From the channel's
+/// Sends email replies through the configured SMTP relay (Smtp__*) with MailKit: From the channel's
 /// settings.from_address (or Smtp__FromAddress, or the channel address), To the conversation's
 /// customer, Subject "Re: &lt;subject&gt;", a new Message-ID &lt;{message id}@{sender domain}&gt;
 /// (returned as the platform message id, so a resend after a crash keeps it), and In-Reply-To /
@@ -35,32 +38,39 @@ public sealed partial class EmailSender(EmailOptions options) : IChannelSender
         if (!options.SmtpConfigured)
             throw new PermanentJobException($"SMTP is not configured on this server (set Smtp__Host): cannot send email from channel {m.ChannelExternalId}");
         var email = Compose(m, options.SmtpFromAddress);
-        using var mail = ToMailMessage(email);
-        using var client = new SmtpClient(options.SmtpHost!, options.SmtpPort)
-        {
-            DeliveryMethod = SmtpDeliveryMethod.Network,
-            EnableSsl = options.SmtpEnableSsl,
-            UseDefaultCredentials = false,
-            Timeout = (int)options.SmtpTimeout.TotalMilliseconds,
-        };
-        if (options.SmtpUsername is { } user) client.Credentials = new NetworkCredential(user, options.SmtpPassword ?? "");
+        var message = ToMimeMessage(email);
+        using var client = new SmtpClient { Timeout = (int)options.SmtpTimeout.TotalMilliseconds };
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(options.SmtpTimeout);
+        var where = $"{options.SmtpHost}:{options.SmtpPort}";
         try
         {
-            await client.SendMailAsync(mail, timeout.Token);
+            // Smtp__EnableSsl: implicit TLS on port 465, STARTTLS elsewhere; off: plain SMTP.
+            var security = !options.SmtpEnableSsl ? SecureSocketOptions.None
+                : options.SmtpPort == 465 ? SecureSocketOptions.SslOnConnect : SecureSocketOptions.StartTls;
+            await client.ConnectAsync(options.SmtpHost!, options.SmtpPort, security, timeout.Token);
+            if (options.SmtpUsername is { } user) await client.AuthenticateAsync(user, options.SmtpPassword ?? "", timeout.Token);
+            await client.SendAsync(message, timeout.Token);
+            await client.DisconnectAsync(quit: true, timeout.Token);
         }
         catch (OperationCanceledException e) when (!ct.IsCancellationRequested)
         {
-            throw new RetryLaterException($"SMTP {options.SmtpHost}:{options.SmtpPort} did not answer within {options.SmtpTimeout.TotalSeconds:0} s", null, e);
+            throw new RetryLaterException($"SMTP {where} did not answer within {options.SmtpTimeout.TotalSeconds:0} s", null, e);
         }
-        catch (SmtpException e)
+        catch (SmtpCommandException e)
         {
-            throw Classify(e);
+            // 4xx: try again later; 5xx: the relay's final word.
+            var code = (int)e.StatusCode;
+            var detail = $"SMTP {code.ToString(CultureInfo.InvariantCulture)} from {where}: {e.Message}";
+            throw code is >= 500 and < 600 ? new PermanentJobException(detail, e) : new RetryLaterException(detail, null, e);
         }
-        catch (Exception e) when (e is IOException or SocketException)
+        catch (AuthenticationException e)
         {
-            throw new RetryLaterException($"SMTP {options.SmtpHost}:{options.SmtpPort} unreachable: {e.Message}", null, e);
+            throw new PermanentJobException($"SMTP {where} refused the credentials (Smtp__Username/Smtp__Password): {e.Message}", e);
+        }
+        catch (Exception e) when (e is IOException or SocketException or SmtpProtocolException or SslHandshakeException or ServiceNotConnectedException)
+        {
+            throw new RetryLaterException($"SMTP {where} unreachable: {e.Message}", null, e);
         }
         return new SendResult(email.MessageId, new JsonObject
         {
@@ -70,15 +80,6 @@ public sealed partial class EmailSender(EmailOptions options) : IChannelSender
                 ["in_reply_to"] = email.InReplyTo, ["references"] = new JsonArray(email.References.Select(r => (JsonNode)r).ToArray()),
             },
         });
-    }
-
-    /// <summary>4xx and transport failures are worth another try; 5xx are the relay's final word.</summary>
-    internal Exception Classify(SmtpException e)
-    {
-        var code = (int)e.StatusCode;
-        var inner = e.InnerException is { } i && !e.Message.Contains(i.Message, StringComparison.Ordinal) ? $" ({i.Message})" : "";
-        var detail = $"SMTP {(code > 0 ? code.ToString(System.Globalization.CultureInfo.InvariantCulture) : "failure")} from {options.SmtpHost}:{options.SmtpPort}: {e.Message}{inner}";
-        return code is >= 500 and < 600 ? new PermanentJobException(detail, e) : new RetryLaterException(detail, null, e);
     }
 
     /// <summary>The reply as mail clients expect it; pure (no I/O), so it is easy to check.</summary>
@@ -136,33 +137,34 @@ public sealed partial class EmailSender(EmailOptions options) : IChannelSender
     private static string? Str(JsonNode? node) =>
         node is JsonValue v && v.TryGetValue<string>(out var s) && !string.IsNullOrWhiteSpace(s) ? s.Trim() : null;
 
-    internal static MailMessage ToMailMessage(OutgoingEmail e)
+    /// <summary>
+    /// The MIME message: one text/plain UTF-8 part (7bit when ASCII, else quoted-printable, as
+    /// before), our Message-ID and the thread's In-Reply-To/References written as composed.
+    /// </summary>
+    internal static MimeMessage ToMimeMessage(OutgoingEmail e)
     {
-        var body = e.Body.ReplaceLineEndings("\r\n");
-        var mail = new MailMessage
-        {
-            From = new MailAddress(e.From, e.FromName, Encoding.UTF8),
-            Subject = e.Subject,
-            SubjectEncoding = Encoding.UTF8,
-            HeadersEncoding = Encoding.UTF8,
-            Body = body,
-            BodyEncoding = Encoding.UTF8,
-            BodyTransferEncoding = body.All(c => c < 128) ? TransferEncoding.SevenBit : TransferEncoding.QuotedPrintable,
-            IsBodyHtml = false,
-        };
+        var message = new MimeMessage();
         try
         {
-            mail.To.Add(new MailAddress(e.To, e.ToName, Encoding.UTF8));
-            if (e.ReplyTo is not null) mail.ReplyToList.Add(new MailAddress(e.ReplyTo));
+            message.From.Add(new MailboxAddress(e.FromName, e.From));
+            message.To.Add(new MailboxAddress(e.ToName, e.To));
+            if (e.ReplyTo is not null) message.ReplyTo.Add(MailboxAddress.Parse(e.ReplyTo));
         }
-        catch (FormatException ex)
+        catch (Exception ex) when (ex is ParseException or ArgumentException)
         {
-            mail.Dispose();
             throw new PermanentJobException($"invalid email address: {ex.Message}", ex);
         }
-        mail.Headers.Add("Message-ID", e.MessageId);
-        if (e.InReplyTo is not null) mail.Headers.Add("In-Reply-To", e.InReplyTo);
-        if (e.References.Count > 0) mail.Headers.Add("References", string.Join(' ', e.References));
-        return mail;
+        message.Subject = e.Subject;
+        message.Headers.Replace(HeaderId.MessageId, e.MessageId);
+        if (e.InReplyTo is not null) message.Headers.Replace(HeaderId.InReplyTo, e.InReplyTo);
+        if (e.References.Count > 0) message.Headers.Replace(HeaderId.References, string.Join(' ', e.References));
+        var body = e.Body.ReplaceLineEndings("\r\n");
+        var text = new TextPart(TextFormat.Plain)
+        {
+            ContentTransferEncoding = body.All(c => c < 128) ? ContentEncoding.SevenBit : ContentEncoding.QuotedPrintable,
+        };
+        text.SetText(Encoding.UTF8, body);
+        message.Body = text;
+        return message;
     }
 }

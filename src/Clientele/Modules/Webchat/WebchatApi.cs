@@ -15,7 +15,6 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Npgsql;
 
 namespace Clientele.Modules.Webchat;
 
@@ -326,7 +325,7 @@ public static partial class WebchatApi
     private static async Task<Page> ReadAsync(TenantSessions sessions, WebchatChannel ch, Visitor v, int after, CancellationToken ct)
     {
         await using var s = sessions.Open(ch.Tenant);
-        await using var r = await s.ReadAsync("""
+        await using var r = await s.BatchReaderAsync("""
             WITH conv AS (
               SELECT id FROM conversations
               WHERE organization_id = $1 AND phone_number_id = $2 AND customer_phone = $3 AND channel = 'web_chat' AND deleted_at IS NULL
@@ -338,7 +337,7 @@ public static partial class WebchatApi
               ORDER BY x.sequence_no LIMIT $5) m ON true
             ORDER BY m.sequence_no
             """,
-            [new() { Value = ch.OrganizationId }, new() { Value = ch.PhoneNumberId }, new() { Value = v.VisitorId }, new() { Value = after }, new() { Value = PageSize + 1 }], ct);
+            [ch.OrganizationId, ch.PhoneNumberId, v.VisitorId, after, PageSize + 1], ct);
         Guid? conversation = null;
         var list = new List<JsonObject>();
         var prefix = $"wc:{v.VisitorId}:";

@@ -44,10 +44,10 @@ public sealed class WebchatChannels(ChannelResolver resolver, TenantSessions ses
         var resolved = await resolver.ResolveAsync("webchat", publicKey, ct);
         if (resolved is null) return null;
         await using var s = sessions.Open(new TenantContext { OrganizationId = resolved.OrganizationId, ActorType = "system", Role = Roles.Viewer });
-        await using var r = await s.ReadAsync("""
+        await using var r = await s.BatchReaderAsync("""
             SELECT allowed_origins, display_name, settings::text FROM phone_numbers
             WHERE organization_id = $1 AND id = $2 AND platform = 'webchat' AND public_key = $3 AND is_active
-            """, [new() { Value = resolved.OrganizationId }, new() { Value = resolved.PhoneNumberId }, new() { Value = publicKey }], ct);
+            """, [resolved.OrganizationId, resolved.PhoneNumberId, publicKey], ct);
         if (!await r.ReadAsync(ct)) return null;
         var origins = r.GetFieldValue<string[]>(0).Select(o => o.Trim() == "*" ? "*" : NormalizeOrigin(o)).OfType<string>().Distinct().ToList();
         var settings = JsonNode.Parse(r.GetString(2)) as JsonObject ?? [];

@@ -20,9 +20,10 @@ namespace Clientele.Platform.Database;
 /// jsonb; an <see cref="NpgsqlParameter"/> passes through. For a NULL where the context does not
 /// give the type (SELECT $1, $1 IS NULL) say it: <see cref="SqlArg.Uuid"/>, <see cref="SqlArg.Text"/>,
 /// <see cref="SqlArg.Jsonb"/> or <see cref="SqlArg.Typed"/>.
-/// Execute/Scalar/Query/QueryFirst run inside the session's explicit transaction (like
-/// <see cref="TenantSession.CommandAsync"/>); ReadList/ReadFirst use <see cref="TenantSession.ReadAsync"/>
-/// (no explicit transaction when none is open: set_config and the query travel as one batch).
+/// Execute/ExecuteScalar/Scalar/Query/QueryFirst/Reader run inside the session's explicit transaction
+/// (like <see cref="TenantSession.CommandAsync"/>); ReadList/ReadFirst/BatchReader use
+/// <see cref="TenantSession.ReadAsync"/> (no explicit transaction when none is open: set_config and
+/// the query travel as one batch).
 /// </summary>
 public static class TenantSql
 {
@@ -31,6 +32,22 @@ public static class TenantSql
         await using var cmd = await s.CommandAsync(sql, ct);
         SqlArg.AddAll(cmd.Parameters, args);
         return await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>Like NpgsqlCommand.ExecuteScalarAsync: the first column of the first row, DBNull for NULL, null for no row.</summary>
+    public static async Task<object?> ExecuteScalarAsync(this TenantSession s, string sql, object?[] args, CancellationToken ct)
+    {
+        await using var cmd = await s.CommandAsync(sql, ct);
+        SqlArg.AddAll(cmd.Parameters, args);
+        return await cmd.ExecuteScalarAsync(ct);
+    }
+
+    /// <summary>A reader over the query's rows, in the explicit transaction (the caller disposes it).</summary>
+    public static async Task<NpgsqlDataReader> ReaderAsync(this TenantSession s, string sql, object?[] args, CancellationToken ct)
+    {
+        var cmd = await s.CommandAsync(sql, ct);
+        SqlArg.AddAll(cmd.Parameters, args);
+        return await cmd.ExecuteReaderAsync(ct);
     }
 
     /// <summary>The first column of the first row; default when there is no row or it is NULL.</summary>
@@ -58,6 +75,10 @@ public static class TenantSql
         await using var r = await cmd.ExecuteReaderAsync(ct);
         return await r.ReadAsync(ct) ? map(r) : default;
     }
+
+    /// <summary>A reader like TenantSession.ReadAsync (one round trip when no transaction is open), from plain arguments.</summary>
+    public static Task<NpgsqlDataReader> BatchReaderAsync(this TenantSession s, string sql, object?[] args, CancellationToken ct) =>
+        s.ReadAsync(sql, SqlArg.ToParameters(args), ct);
 
     /// <summary>Like QueryAsync, in one round trip without opening an explicit transaction.</summary>
     public static async Task<List<T>> ReadListAsync<T>(this TenantSession s, string sql, object?[] args, Func<NpgsqlDataReader, T> map, CancellationToken ct)
@@ -96,6 +117,14 @@ public static class SqlArg
         JsonNode j => Jsonb(j),
         _ => new NpgsqlParameter { Value = v },
     };
+
+    /// <summary>One statement of an NpgsqlBatch with its positional arguments.</summary>
+    public static NpgsqlBatchCommand Batch(string sql, params object?[] args)
+    {
+        var cmd = new NpgsqlBatchCommand(sql);
+        AddAll(cmd.Parameters, args);
+        return cmd;
+    }
 
     public static NpgsqlParameter[] ToParameters(object?[] args) => Array.ConvertAll(args, ToParameter);
 

@@ -6,6 +6,7 @@ using Clientele.Platform.Jobs;
 using Clientele.Platform.OpenApi;
 using Clientele.Platform.Resources;
 using Clientele.Platform.Scheduling;
+using Clientele.Platform.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http;
@@ -29,9 +30,10 @@ public static class ClienteleHost
         configure?.Invoke(builder);
         builder.Logging.ClearProviders();
         if (builder.Configuration.GetValue("Logging:Json", true))
-            builder.Logging.AddJsonConsole(o => { o.IncludeScopes = true; o.UseUtcTimestamp = true; });
+            builder.Logging.AddJsonConsole(o => { o.IncludeScopes = true; o.UseUtcTimestamp = true; o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ"; });
         else
             builder.Logging.AddSimpleConsole(o => { o.IncludeScopes = true; o.SingleLine = true; });
+        builder.AddClienteleTelemetry(); // trace ids in logs; OTLP export when OTEL_EXPORTER_OTLP_ENDPOINT is set
 
         // Modules first: their configuration is validated before any database is started.
         foreach (var m in IModule.All) m.AddServices(builder.Services, builder.Configuration);

@@ -3,8 +3,6 @@ using System.Text;
 using Clientele.Platform.Database;
 using Clientele.Platform.Errors;
 using Microsoft.AspNetCore.Http;
-using Npgsql;
-using NpgsqlTypes;
 
 namespace Clientele.Platform.Idempotency;
 
@@ -42,7 +40,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, Microsoft.Extens
         // Claim the key (or find the earlier answer) in its own short transaction.
         await using (var s = sessions.Open(tenant))
         {
-            await using var cmd = await s.CommandAsync("""
+            var claimed = await s.ScalarAsync<int>("""
                 WITH stale AS (
                   DELETE FROM idempotency_keys WHERE organization_id = $1 AND key = $2
                     AND (expires_at < now() OR (status_code IS NULL AND created_at < now() - $5::interval)))
@@ -50,34 +48,25 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, Microsoft.Extens
                 VALUES ($1, $2, $3, now() + $4::interval)
                 ON CONFLICT (organization_id, key) DO NOTHING
                 RETURNING 1
-                """, ctx.RequestAborted);
-            cmd.Parameters.AddWithValue(tenant.OrganizationId);
-            cmd.Parameters.AddWithValue(key);
-            cmd.Parameters.AddWithValue(hash);
-            cmd.Parameters.AddWithValue(Lifetime);
-            cmd.Parameters.AddWithValue(Abandoned);
-            var claimed = await cmd.ExecuteScalarAsync(ctx.RequestAborted) is not null;
+                """, [tenant.OrganizationId, key, hash, Lifetime, Abandoned], ctx.RequestAborted) == 1;
             if (!claimed)
             {
-                await using var get = await s.CommandAsync(
-                    "SELECT request_hash, status_code, response_body, content_type, location FROM idempotency_keys WHERE organization_id = $1 AND key = $2", ctx.RequestAborted);
-                get.Parameters.AddWithValue(tenant.OrganizationId);
-                get.Parameters.AddWithValue(key);
-                await using var r = await get.ExecuteReaderAsync(ctx.RequestAborted);
-                if (!await r.ReadAsync(ctx.RequestAborted))
-                    throw ProblemException.Conflict("A request with this Idempotency-Key was just finishing; retry.");
-                if (!r.GetFieldValue<byte[]>(0).AsSpan().SequenceEqual(hash))
+                var earlier = await s.QueryFirstAsync(
+                    "SELECT request_hash, status_code, response_body, content_type, location FROM idempotency_keys WHERE organization_id = $1 AND key = $2",
+                    [tenant.OrganizationId, key],
+                    r => new Earlier(r.GetFieldValue<byte[]>(0), r.IsDBNull(1) ? null : r.GetInt32(1), r.IsDBNull(2) ? [] : r.GetFieldValue<byte[]>(2),
+                        r.IsDBNull(3) ? null : r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4)), ctx.RequestAborted)
+                    ?? throw ProblemException.Conflict("A request with this Idempotency-Key was just finishing; retry.");
+                if (!earlier.RequestHash.AsSpan().SequenceEqual(hash))
                     throw ProblemException.Validation("Idempotency-Key", "was already used with different request parameters");
-                if (r.IsDBNull(1))
+                if (earlier.StatusCode is not { } status)
                     throw ProblemException.Conflict("A request with this Idempotency-Key is still in progress.");
-                ctx.Response.StatusCode = r.GetInt32(1);
-                if (!r.IsDBNull(3)) ctx.Response.ContentType = r.GetString(3);
-                if (!r.IsDBNull(4)) ctx.Response.Headers.Location = r.GetString(4);
+                ctx.Response.StatusCode = status;
+                if (earlier.ContentType is not null) ctx.Response.ContentType = earlier.ContentType;
+                if (earlier.Location is not null) ctx.Response.Headers.Location = earlier.Location;
                 ctx.Response.Headers["Idempotent-Replayed"] = "true";
-                var body = r.IsDBNull(2) ? [] : r.GetFieldValue<byte[]>(2);
-                await r.DisposeAsync();
                 await s.CommitAsync(ctx.RequestAborted);
-                await ctx.Response.Body.WriteAsync(body, ctx.RequestAborted);
+                await ctx.Response.Body.WriteAsync(earlier.Body, ctx.RequestAborted);
                 return;
             }
             await s.CommitAsync(ctx.RequestAborted);
@@ -104,23 +93,18 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, Microsoft.Extens
         {
             ctx.Response.Body = original;
             await using var s = sessions.Open(tenant);
-            await using var cmd = keep
-                ? await s.CommandAsync("UPDATE idempotency_keys SET status_code = $3, response_body = $4, content_type = $5, location = $6 WHERE organization_id = $1 AND key = $2", CancellationToken.None)
-                : await s.CommandAsync("DELETE FROM idempotency_keys WHERE organization_id = $1 AND key = $2", CancellationToken.None);
-            cmd.Parameters.AddWithValue(tenant.OrganizationId);
-            cmd.Parameters.AddWithValue(key);
+            var location = ctx.Response.Headers.Location.ToString();
             if (keep)
-            {
-                cmd.Parameters.AddWithValue(ctx.Response.StatusCode);
-                cmd.Parameters.AddWithValue(capture.ToArray());
-                cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)ctx.Response.ContentType ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-                var location = ctx.Response.Headers.Location.ToString();
-                cmd.Parameters.Add(new NpgsqlParameter { Value = location.Length > 0 ? location : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-            }
-            await cmd.ExecuteNonQueryAsync(CancellationToken.None);
+                await s.ExecuteAsync("UPDATE idempotency_keys SET status_code = $3, response_body = $4, content_type = $5, location = $6 WHERE organization_id = $1 AND key = $2",
+                    [tenant.OrganizationId, key, ctx.Response.StatusCode, capture.ToArray(), SqlArg.Text(ctx.Response.ContentType), SqlArg.Text(location.Length > 0 ? location : null)],
+                    CancellationToken.None);
+            else
+                await s.ExecuteAsync("DELETE FROM idempotency_keys WHERE organization_id = $1 AND key = $2", [tenant.OrganizationId, key], CancellationToken.None);
             await s.CommitAsync(CancellationToken.None);
             capture.Position = 0;
             await capture.CopyToAsync(original, CancellationToken.None);
         }
     }
+
+    private sealed record Earlier(byte[] RequestHash, int? StatusCode, byte[] Body, string? ContentType, string? Location);
 }

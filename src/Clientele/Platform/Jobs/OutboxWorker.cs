@@ -40,6 +40,7 @@ public sealed class OutboxWorker(AppDataSource app, TenantSessions sessions, Out
                 var free = slots.CurrentCount;
                 var claimed = free > 0 ? await ClaimAsync(free, stoppingToken) : [];
                 _backlog = free == 0 || claimed.Count == free;
+                OutboxTelemetry.RowsClaimed(claimed.Count); // telemetry
                 foreach (var job in claimed)
                 {
                     await slots.WaitAsync(stoppingToken);
@@ -87,8 +88,7 @@ public sealed class OutboxWorker(AppDataSource app, TenantSessions sessions, Out
     private async Task RunAsync(Claimed job, CancellationToken ct)
     {
         var handler = _handlers[job.Topic];
-        using var activity = OutboxTelemetry.Source.StartActivity("outbox " + job.Topic);
-        activity?.SetTag("outbox.topic", job.Topic);
+        using var telemetry = OutboxTelemetry.Start(job.Topic, job.Id, job.Attempts); // telemetry: one span per run
         using var payload = JsonDocument.Parse(job.Payload);
         var tenant = new TenantContext { OrganizationId = job.OrganizationId, ActorType = "system", Role = Roles.Owner };
         await using var s = sessions.Open(tenant);
@@ -103,6 +103,7 @@ public sealed class OutboxWorker(AppDataSource app, TenantSessions sessions, Out
                 await done.ExecuteNonQueryAsync(ct);
             }
             await s.CommitAsync(ct);
+            telemetry.Succeeded(); // telemetry
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -116,6 +117,7 @@ public sealed class OutboxWorker(AppDataSource app, TenantSessions sessions, Out
             var waitingTurn = retryLater is { CountsAsAttempt: false };
             var dead = !waitingTurn && (job.Attempts >= job.MaxAttempts || e is PermanentJobException);
             var delay = retryLater?.After ?? Backoff(job.Attempts);
+            telemetry.Failed(dead ? "dead" : waitingTurn ? "waiting" : "retry", e); // telemetry
             if (dead) logger.LogError(e, "Outbox {Id} ({Topic}) dead after {Attempts} attempts", job.Id, job.Topic, job.Attempts);
             else if (!waitingTurn) logger.LogWarning("Outbox {Id} ({Topic}) attempt {Attempt} failed, retrying in {Delay}: {Error}", job.Id, job.Topic, job.Attempts, delay, error);
             try
@@ -148,13 +150,6 @@ public sealed class OutboxWorker(AppDataSource app, TenantSessions sessions, Out
         var seconds = Math.Min(600, _backoffBaseSeconds * Math.Pow(2, Math.Max(0, attempt - 1)));
         return TimeSpan.FromSeconds(seconds * (0.8 + (Random.Shared.NextDouble() * 0.4)));
     }
-}
-
-/// <summary>One span per outbox job ("outbox &lt;topic&gt;", handler and commit); the pipeline bench listens to it.</summary>
-public static class OutboxTelemetry
-{
-    public const string SourceName = "Clientele.Outbox";
-    public static readonly ActivitySource Source = new(SourceName);
 }
 
 public static class JobsSetup

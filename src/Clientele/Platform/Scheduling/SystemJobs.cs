@@ -1,4 +1,5 @@
 using Clientele.Platform.Database;
+using Clientele.Platform.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -73,13 +74,16 @@ internal sealed class SystemJob(IEnumerable<SystemJobDefinition> jobs, AppDataSo
         var instance = context.Scheduler.SchedulerInstanceId;
         await LogAsync("INSERT INTO quartz.clientele_job_runs (fire_instance_id, job_name, scheduled_fire_time, instance_id, recovering) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
             ct, context.FireInstanceId, name, context.ScheduledFireTimeUtc?.UtcDateTime, instance, context.Recovering);
+        using var activity = ClienteleTelemetry.StartJob(name);
         try
         {
             await def.Run(new SystemJobRun(name, context.ScheduledFireTimeUtc, context.Recovering, instance, services), ct);
+            ClienteleTelemetry.JobDone(activity, name, "done");
             await LogAsync("UPDATE quartz.clientele_job_runs SET status = 'succeeded', finished_at = now() WHERE fire_instance_id = $1", CancellationToken.None, context.FireInstanceId);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
+            ClienteleTelemetry.JobDone(activity, name, "failed");
             logger.LogWarning(e, "System job {Name} failed", name);
             await LogAsync("UPDATE quartz.clientele_job_runs SET status = 'failed', finished_at = now(), error = $2 WHERE fire_instance_id = $1", CancellationToken.None,
                 context.FireInstanceId, $"{e.GetType().Name}: {e.Message}");

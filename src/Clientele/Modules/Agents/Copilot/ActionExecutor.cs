@@ -2,8 +2,6 @@ using System.Text.Json.Nodes;
 using Clientele.Modules.Integrations.Google;
 using Clientele.Platform.Audit;
 using Clientele.Platform.Database;
-using Npgsql;
-using NpgsqlTypes;
 
 namespace Clientele.Modules.Agents.Copilot;
 
@@ -36,22 +34,12 @@ public sealed class ActionExecutor(MeetingScheduler scheduler, CopilotEmail emai
     {
         var id = Guid.CreateVersion7();
         var metadata = new JsonObject { ["approval_id"] = t.ApprovalId.ToString(), ["source"] = "copilot" };
-        await using (var cmd = await s.CommandAsync("""
+        await s.ExecuteAsync("""
             INSERT INTO credits (id, organization_id, customer_id, amount, currency, credit_type, reason, status, extra_metadata, created_by, updated_by)
             VALUES ($1, $2, $3, $4, $5, $6, $7, 'active', $8, $9, $9)
-            """, ct))
-        {
-            cmd.Parameters.AddWithValue(id);
-            cmd.Parameters.AddWithValue(s.OrganizationId);
-            cmd.Parameters.AddWithValue(t.CustomerId);
-            cmd.Parameters.AddWithValue(a.Amount!.Value);
-            cmd.Parameters.AddWithValue(a.Currency ?? "USD");
-            cmd.Parameters.AddWithValue(a.CreditType ?? "goodwill");
-            cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)a.Reason ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = metadata.ToJsonString(), NpgsqlDbType = NpgsqlDbType.Jsonb });
-            cmd.Parameters.AddWithValue(t.ApproverId);
-            await cmd.ExecuteNonQueryAsync(ct);
-        }
+            """,
+            [id, s.OrganizationId, t.CustomerId, a.Amount!.Value, a.Currency ?? "USD", a.CreditType ?? "goodwill",
+             SqlArg.Text(a.Reason), SqlArg.Jsonb(metadata), t.ApproverId], ct);
         var after = new JsonObject
         {
             ["customer_id"] = t.CustomerId.ToString(), ["amount"] = a.Amount, ["currency"] = a.Currency, ["credit_type"] = a.CreditType,
@@ -70,24 +58,13 @@ public sealed class ActionExecutor(MeetingScheduler scheduler, CopilotEmail emai
             ["title"] = a.Title, ["due_date"] = a.DueDate?.ToString("yyyy-MM-dd"), ["status"] = "open", ["assignee_id"] = assignee.ToString(),
         };
         var content = a.Title + (string.IsNullOrWhiteSpace(a.Description) ? "" : "\n\n" + a.Description);
-        await using (var cmd = await s.CommandAsync("""
+        await s.ExecuteAsync("""
             INSERT INTO customer_notes (id, organization_id, customer_id, note_type, content, is_internal, visibility, author_id, extra_metadata, created_by, updated_by)
             VALUES ($1, $2, $3, 'task', $4, true, 'team', $5, $6, $7, $7)
-            """, ct))
-        {
-            cmd.Parameters.AddWithValue(id);
-            cmd.Parameters.AddWithValue(s.OrganizationId);
-            cmd.Parameters.AddWithValue(t.CustomerId);
-            cmd.Parameters.AddWithValue(content!);
-            cmd.Parameters.AddWithValue(assignee);
-            cmd.Parameters.Add(new NpgsqlParameter
-            {
-                Value = new JsonObject { ["task"] = task, ["approval_id"] = t.ApprovalId.ToString(), ["source"] = "copilot" }.ToJsonString(),
-                NpgsqlDbType = NpgsqlDbType.Jsonb,
-            });
-            cmd.Parameters.AddWithValue(t.ApproverId);
-            await cmd.ExecuteNonQueryAsync(ct);
-        }
+            """,
+            [id, s.OrganizationId, t.CustomerId, content!, assignee,
+             SqlArg.Jsonb(new JsonObject { ["task"] = task, ["approval_id"] = t.ApprovalId.ToString(), ["source"] = "copilot" }),
+             t.ApproverId], ct);
         await AuditWriter.WriteAsync(s, "customer_notes", id, "create", new JsonObject
         {
             ["after"] = new JsonObject { ["note_type"] = "task", ["content"] = content, ["task"] = task.DeepClone(), ["approval_id"] = t.ApprovalId.ToString() },

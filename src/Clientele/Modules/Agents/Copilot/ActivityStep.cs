@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Clientele.Platform.Database;
-using Npgsql;
 using NpgsqlTypes;
 
 namespace Clientele.Modules.Agents.Copilot;
@@ -34,21 +33,12 @@ public sealed class ActivityStep
         var now = DateTime.UtcNow;
         now = now.AddTicks(-(now.Ticks % 10));
         var step = new ActivityStep(s, Guid.CreateVersion7(), now);
-        await using var cmd = await s.CommandAsync("""
+        await s.ExecuteAsync("""
             INSERT INTO agent_activity_log (id, organization_id, customer_id, user_id, agent_type, action_type, action_data, status, started_at, session_id, parent_action_id)
             VALUES ($1, $2, $3, $4, $5, $6, $7, 'running', $8, $9, $10)
-            """, ct);
-        cmd.Parameters.AddWithValue(step.Id);
-        cmd.Parameters.AddWithValue(s.OrganizationId);
-        cmd.Parameters.Add(Uuid(scope.CustomerId));
-        cmd.Parameters.Add(Uuid(scope.UserId));
-        cmd.Parameters.AddWithValue(ActivityScope.AgentType);
-        cmd.Parameters.AddWithValue(actionType);
-        cmd.Parameters.Add(Jsonb(data));
-        cmd.Parameters.AddWithValue(now);
-        cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)scope.SessionId?.ToString() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Varchar });
-        cmd.Parameters.Add(Uuid(parentId));
-        await cmd.ExecuteNonQueryAsync(ct);
+            """,
+            [step.Id, s.OrganizationId, SqlArg.Uuid(scope.CustomerId), SqlArg.Uuid(scope.UserId), ActivityScope.AgentType, actionType, SqlArg.Jsonb(data), now,
+             SqlArg.Typed(scope.SessionId?.ToString(), NpgsqlDbType.Varchar), SqlArg.Uuid(parentId)], ct);
         return step;
     }
 
@@ -59,20 +49,10 @@ public sealed class ActivityStep
     private async Task FinishAsync(string status, JsonObject? result, string? error, CancellationToken ct)
     {
         var duration = ElapsedMs;
-        await using var cmd = await _s.CommandAsync("""
+        await _s.ExecuteAsync("""
             UPDATE agent_activity_log SET status = $3, result_data = $4, error_message = $5, completed_at = $6, duration_ms = $7
             WHERE organization_id = $1 AND id = $2
-            """, ct);
-        cmd.Parameters.AddWithValue(_s.OrganizationId);
-        cmd.Parameters.AddWithValue(Id);
-        cmd.Parameters.AddWithValue(status);
-        cmd.Parameters.Add(Jsonb(result));
-        cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)error ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        cmd.Parameters.AddWithValue(_startedAt.AddTicks(TimeSpan.TicksPerMillisecond * duration));
-        cmd.Parameters.AddWithValue(duration);
-        await cmd.ExecuteNonQueryAsync(ct);
+            """,
+            [_s.OrganizationId, Id, status, SqlArg.Jsonb(result), SqlArg.Text(error), _startedAt.AddTicks(TimeSpan.TicksPerMillisecond * duration), duration], ct);
     }
-
-    private static NpgsqlParameter Uuid(Guid? v) => new() { Value = (object?)v ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid };
-    private static NpgsqlParameter Jsonb(JsonObject? v) => new() { Value = (object?)v?.ToJsonString() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Jsonb };
 }

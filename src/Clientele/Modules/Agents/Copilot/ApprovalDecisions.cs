@@ -4,8 +4,6 @@ using Clientele.Platform.Database;
 using Clientele.Platform.Events;
 using Clientele.Platform.Errors;
 using Microsoft.Extensions.Logging;
-using Npgsql;
-using NpgsqlTypes;
 
 namespace Clientele.Modules.Agents.Copilot;
 
@@ -112,7 +110,7 @@ public sealed class ApprovalDecisions(ActionExecutor executor, TimeProvider cloc
 
     private static async Task<Row> LockAsync(TenantSession s, Guid id, CancellationToken ct)
     {
-        await using var cmd = await s.CommandAsync("""
+        return await s.QueryFirstAsync("""
             SELECT a.id, a.session_id, a.action, a.status, coalesce(a.metadata, '{}'::jsonb)::text,
                    coalesce(ses.customer_id, (a.metadata->>'customer_id')::uuid),
                    EXISTS (SELECT 1 FROM customers c WHERE c.organization_id = a.organization_id
@@ -123,61 +121,34 @@ public sealed class ApprovalDecisions(ActionExecutor executor, TimeProvider cloc
             LEFT JOIN google_pending_approvals g ON g.organization_id = a.organization_id AND g.id = (a.metadata->>'google_pending_approval_id')::uuid
             WHERE a.organization_id = $1 AND a.id = $2
             FOR UPDATE OF a
-            """, ct);
-        cmd.Parameters.AddWithValue(s.OrganizationId);
-        cmd.Parameters.AddWithValue(id);
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        if (!await r.ReadAsync(ct)) throw ProblemException.NotFound($"No approval with id {id}.");
-        return new Row(r.GetGuid(0), r.IsDBNull(1) ? null : r.GetGuid(1), r.GetString(2), r.GetString(3), JsonNode.Parse(r.GetString(4))!.AsObject(),
+            """, [s.OrganizationId, id], r => new Row(r.GetGuid(0), r.IsDBNull(1) ? null : r.GetGuid(1), r.GetString(2), r.GetString(3), JsonNode.Parse(r.GetString(4))!.AsObject(),
             r.IsDBNull(5) ? null : r.GetGuid(5), r.GetBoolean(6), r.IsDBNull(7) ? null : r.GetGuid(7), r.IsDBNull(8) ? null : r.GetString(8),
-            r.IsDBNull(9) ? null : new DateTimeOffset(r.GetDateTime(9), TimeSpan.Zero));
+            r.IsDBNull(9) ? null : new DateTimeOffset(r.GetDateTime(9), TimeSpan.Zero)), ct)
+            ?? throw ProblemException.NotFound($"No approval with id {id}.");
     }
 
     /// <summary>Moves the approval (and its Google row) to a state; audit_logs gets the before and after.</summary>
     private static async Task SetStatusAsync(TenantSession s, Row row, string status, Guid? decider, string? comment, JsonObject? execution, CancellationToken ct)
     {
-        string before;
-        await using (var read = await s.CommandAsync("SELECT status FROM approvals WHERE organization_id = $1 AND id = $2", ct))
-        {
-            read.Parameters.AddWithValue(s.OrganizationId);
-            read.Parameters.AddWithValue(row.Id);
-            before = (string)(await read.ExecuteScalarAsync(ct))!;
-        }
+        var before = (await s.ScalarAsync<string>("SELECT status FROM approvals WHERE organization_id = $1 AND id = $2", [s.OrganizationId, row.Id], ct))!;
         var decision = status is "approved" or "rejected" or "expired";
-        await using (var cmd = await s.CommandAsync("""
+        await s.ExecuteAsync("""
             UPDATE approvals SET status = $3,
               resolved_by = CASE WHEN $6 THEN $4 ELSE resolved_by END,
               resolved_at = CASE WHEN $6 THEN clock_timestamp() ELSE resolved_at END,
               comment = CASE WHEN $6 THEN coalesce($5, comment) ELSE comment END,
               metadata = CASE WHEN $7::jsonb IS NULL THEN metadata ELSE coalesce(metadata, '{}'::jsonb) || jsonb_build_object('execution', $7::jsonb) END
             WHERE organization_id = $1 AND id = $2
-            """, ct))
-        {
-            cmd.Parameters.AddWithValue(s.OrganizationId);
-            cmd.Parameters.AddWithValue(row.Id);
-            cmd.Parameters.AddWithValue(status);
-            cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)decider ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)comment ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-            cmd.Parameters.AddWithValue(decision);
-            cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)execution?.ToJsonString() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Jsonb });
-            await cmd.ExecuteNonQueryAsync(ct);
-        }
+            """, [s.OrganizationId, row.Id, status, SqlArg.Uuid(decider), SqlArg.Text(comment), decision, SqlArg.Jsonb(execution)], ct);
         if (row.GoogleId is { } googleId)
         {
-            await using var g = await s.CommandAsync("""
+            await s.ExecuteAsync("""
                 UPDATE google_pending_approvals SET status = $3,
                   decided_by = CASE WHEN $6 THEN $4 ELSE decided_by END,
                   decided_at = CASE WHEN $6 THEN clock_timestamp() ELSE decided_at END,
                   decision_note = CASE WHEN $6 THEN coalesce($5, decision_note) ELSE decision_note END
                 WHERE organization_id = $1 AND id = $2
-                """, ct);
-            g.Parameters.AddWithValue(s.OrganizationId);
-            g.Parameters.AddWithValue(googleId);
-            g.Parameters.AddWithValue(status);
-            g.Parameters.Add(new NpgsqlParameter { Value = (object?)decider ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
-            g.Parameters.Add(new NpgsqlParameter { Value = (object?)comment ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-            g.Parameters.AddWithValue(decision && status != "expired");
-            await g.ExecuteNonQueryAsync(ct);
+                """, [s.OrganizationId, googleId, status, SqlArg.Uuid(decider), SqlArg.Text(comment), decision && status != "expired"], ct);
         }
         var after = new JsonObject { ["status"] = status };
         if (decider is { } d && decision) after["resolved_by"] = d.ToString();

@@ -2,8 +2,6 @@ using System.Text.Json.Nodes;
 using Clientele.Platform.Audit;
 using Clientele.Platform.Database;
 using Clientele.Platform.Events;
-using Npgsql;
-using NpgsqlTypes;
 
 namespace Clientele.Modules.Agents.Copilot;
 
@@ -47,20 +45,10 @@ public sealed class ApprovalRequests(CopilotOptions options, TimeProvider clock)
             ["expires_at"] = expires.ToUniversalTime().ToString("O"),
         };
         if (googleId is { } gid) metadata["google_pending_approval_id"] = gid.ToString();
-        await using (var cmd = await s.CommandAsync("""
+        await s.ExecuteAsync("""
             INSERT INTO approvals (id, organization_id, session_id, agent_id, action, details, status, metadata)
             VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7)
-            """, ct))
-        {
-            cmd.Parameters.AddWithValue(approvalId);
-            cmd.Parameters.AddWithValue(s.OrganizationId);
-            cmd.Parameters.AddWithValue(origin.SessionId);
-            cmd.Parameters.AddWithValue(AgentId);
-            cmd.Parameters.AddWithValue(action.Type);
-            cmd.Parameters.AddWithValue(proposal.Details);
-            cmd.Parameters.Add(new NpgsqlParameter { Value = metadata.ToJsonString(), NpgsqlDbType = NpgsqlDbType.Jsonb });
-            await cmd.ExecuteNonQueryAsync(ct);
-        }
+            """, [approvalId, s.OrganizationId, origin.SessionId, AgentId, action.Type, proposal.Details, metadata], ct);
         if (googleId is { } id) await InsertGoogleAsync(s, id, approvalId, origin, action, timeZone, expires, ct);
         await DomainEvents.PublishRowAsync(s, "approvals", approvalId, ct, null, "approval.requested");
         await AuditWriter.WriteAsync(s, "approvals", approvalId, "create", new JsonObject
@@ -86,19 +74,10 @@ public sealed class ApprovalRequests(CopilotOptions options, TimeProvider clock)
             ["start"] = action.Start?.ToString("O"), ["end"] = action.Start?.AddMinutes(action.DurationMinutes ?? 30).ToString("O"),
             ["duration_minutes"] = action.DurationMinutes, ["timezone"] = timeZone,
         };
-        await using var cmd = await s.CommandAsync("""
+        await s.ExecuteAsync("""
             INSERT INTO google_pending_approvals (id, organization_id, user_id, agent_type, action_type, action_data, preview_data, customer_id, status, expires_at)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', $9)
-            """, ct);
-        cmd.Parameters.AddWithValue(id);
-        cmd.Parameters.AddWithValue(s.OrganizationId);
-        cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)origin.UserId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
-        cmd.Parameters.AddWithValue(ActivityScope.AgentType);
-        cmd.Parameters.AddWithValue(GoogleActionType);
-        cmd.Parameters.Add(new NpgsqlParameter { Value = data.ToJsonString(), NpgsqlDbType = NpgsqlDbType.Jsonb });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = preview.ToJsonString(), NpgsqlDbType = NpgsqlDbType.Jsonb });
-        cmd.Parameters.AddWithValue(origin.CustomerId);
-        cmd.Parameters.AddWithValue(expires.UtcDateTime);
-        await cmd.ExecuteNonQueryAsync(ct);
+            """,
+            [id, s.OrganizationId, SqlArg.Uuid(origin.UserId), ActivityScope.AgentType, GoogleActionType, data, preview, origin.CustomerId, expires.UtcDateTime], ct);
     }
 }

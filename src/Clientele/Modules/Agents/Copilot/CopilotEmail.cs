@@ -3,8 +3,6 @@ using Clientele.Modules.Channels.Jobs;
 using Clientele.Modules.Conversations;
 using Clientele.Platform.Database;
 using Clientele.Platform.Jobs;
-using Npgsql;
-using NpgsqlTypes;
 
 namespace Clientele.Modules.Agents.Copilot;
 
@@ -28,11 +26,7 @@ public sealed class CopilotEmail(Outbox outbox)
         var to = email.To!.Trim().ToLowerInvariant();
         var handle = to.Length > 50 ? to[..50] : to; // conversations.customer_phone, as the inbound pipeline keeps it
         // The inbound pipeline's lock for this channel and address: a reply arriving now joins the same conversation.
-        await using (var lockCmd = await s.CommandAsync("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", ct))
-        {
-            lockCmd.Parameters.AddWithValue($"{s.OrganizationId}:{channelId}:{handle}");
-            await lockCmd.ExecuteNonQueryAsync(ct);
-        }
+        await s.ExecuteAsync("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [$"{s.OrganizationId}:{channelId}:{handle}"], ct);
         var (conversationId, isNew) = await ConversationAsync(s, channel, handle, customerId, email.Subject!, csmId ?? approverId, ct);
         var messageId = await AgentReplyJob.AppendOutboundAsync(s, conversationId, email.Body!, ActivityScope.AgentType, null, null, null, new JsonObject
         {
@@ -47,41 +41,24 @@ public sealed class CopilotEmail(Outbox outbox)
         };
     }
 
-    private static async Task<Guid?> EmailChannelAsync(TenantSession s, CancellationToken ct)
-    {
-        await using var cmd = await s.CommandAsync("SELECT id FROM phone_numbers WHERE organization_id = $1 AND platform = 'email' ORDER BY created_at, id LIMIT 1", ct);
-        cmd.Parameters.AddWithValue(s.OrganizationId);
-        return await cmd.ExecuteScalarAsync(ct) as Guid?;
-    }
+    private static Task<Guid?> EmailChannelAsync(TenantSession s, CancellationToken ct) =>
+        s.ScalarAsync<Guid?>("SELECT id FROM phone_numbers WHERE organization_id = $1 AND platform = 'email' ORDER BY created_at, id LIMIT 1", [s.OrganizationId], ct);
 
     private static async Task<(Guid Id, bool IsNew)> ConversationAsync(TenantSession s, ConversationInbox.Channel channel, string handle, Guid customerId, string subject,
         Guid assignee, CancellationToken ct)
     {
-        await using (var find = await s.CommandAsync("""
+        if (await s.ScalarAsync<Guid?>("""
             SELECT id FROM conversations WHERE organization_id = $1 AND phone_number_id = $2 AND customer_phone = $3 AND is_active AND deleted_at IS NULL
             ORDER BY started_at DESC LIMIT 1
-            """, ct))
-        {
-            find.Parameters.AddWithValue(s.OrganizationId);
-            find.Parameters.AddWithValue(channel.PhoneNumberId);
-            find.Parameters.AddWithValue(handle);
-            if (await find.ExecuteScalarAsync(ct) is Guid existing) return (existing, false);
-        }
+            """, [s.OrganizationId, channel.PhoneNumberId, handle], ct) is { } existing) return (existing, false);
         var id = Guid.CreateVersion7();
-        await using var ins = await s.CommandAsync("""
+        await s.ExecuteAsync("""
             INSERT INTO conversations (id, organization_id, customer_id, agent_id, phone_number_id, customer_phone, channel, status, is_active,
                                        last_activity_at, assigned_to, extra_metadata, created_by, updated_by)
             VALUES ($1, $2, $3, $4, $5, $6, 'email', 'active', true, now(), $7, $8, $7, $7)
-            """, ct);
-        ins.Parameters.AddWithValue(id);
-        ins.Parameters.AddWithValue(s.OrganizationId);
-        ins.Parameters.AddWithValue(customerId);
-        ins.Parameters.Add(new NpgsqlParameter { Value = (object?)channel.AgentId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
-        ins.Parameters.AddWithValue(channel.PhoneNumberId);
-        ins.Parameters.AddWithValue(handle);
-        ins.Parameters.AddWithValue(assignee);
-        ins.Parameters.Add(new NpgsqlParameter { Value = new JsonObject { ["subject"] = subject, ["started_by"] = "copilot" }.ToJsonString(), NpgsqlDbType = NpgsqlDbType.Jsonb });
-        await ins.ExecuteNonQueryAsync(ct);
+            """,
+            [id, s.OrganizationId, customerId, SqlArg.Uuid(channel.AgentId), channel.PhoneNumberId, handle, assignee,
+             new JsonObject { ["subject"] = subject, ["started_by"] = "copilot" }], ct);
         return (id, true);
     }
 }

@@ -7,8 +7,6 @@ using Clientele.Platform.Resources;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Npgsql;
-using NpgsqlTypes;
 
 namespace Clientele.Modules.Agents.Copilot;
 
@@ -50,26 +48,15 @@ public static class CopilotSessionsApi
 
         await using var s = sessions.Open(tenant);
         string customerName;
-        await using (var find = await s.CommandAsync("SELECT coalesce(nullif(company_name, ''), nullif(name, ''), email) FROM customers WHERE organization_id = $1 AND id = $2 AND deleted_at IS NULL", ct))
-        {
-            find.Parameters.AddWithValue(tenant.OrganizationId);
-            find.Parameters.AddWithValue(body.CustomerId!.Value);
-            customerName = await find.ExecuteScalarAsync(ct) as string ?? throw ProblemException.Validation("customer_id", "refers to a customer that does not exist");
-        }
+        customerName = await s.ExecuteScalarAsync("SELECT coalesce(nullif(company_name, ''), nullif(name, ''), email) FROM customers WHERE organization_id = $1 AND id = $2 AND deleted_at IS NULL",
+            [tenant.OrganizationId, body.CustomerId!.Value], ct) as string ?? throw ProblemException.Validation("customer_id", "refers to a customer that does not exist");
         var id = Guid.CreateVersion7();
         var context = new JsonObject { ["title"] = body.Title?.Trim() ?? $"Copilot: {customerName}", ["customer_name"] = customerName, ["turns"] = 0 };
-        await using (var cmd = await s.CommandAsync("""
+        await s.ExecuteAsync("""
             INSERT INTO agent_sessions (id, organization_id, customer_id, user_id, status, active_agent, deployed_agents, context)
             VALUES ($1, $2, $3, $4, 'active', 'copilot', ARRAY['copilot'], $5)
-            """, ct))
-        {
-            cmd.Parameters.AddWithValue(id);
-            cmd.Parameters.AddWithValue(tenant.OrganizationId);
-            cmd.Parameters.AddWithValue(body.CustomerId!.Value);
-            cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)tenant.UserId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = context.ToJsonString(), NpgsqlDbType = NpgsqlDbType.Jsonb });
-            await cmd.ExecuteNonQueryAsync(ct);
-        }
+            """,
+            [id, tenant.OrganizationId, body.CustomerId!.Value, SqlArg.Uuid(tenant.UserId), SqlArg.Jsonb(context)], ct);
         var row = await store.GetAsync(s, registry.Find("agent_sessions")!, id, [], false, ct);
         await AuditWriter.WriteAsync(s, "agent_sessions", id, "create", new JsonObject { ["after"] = JsonNode.Parse(row.Json) }, ct);
         await s.CommitAsync(ct);
@@ -122,10 +109,8 @@ public static class CopilotSessionsApi
     /// <summary>The session, locked: questions in one session are answered one at a time, in order.</summary>
     private static async Task<CopilotSession?> LockSessionAsync(TenantSession s, Guid id, CancellationToken ct)
     {
-        await using var cmd = await s.CommandAsync("SELECT id, customer_id, user_id, status FROM agent_sessions WHERE organization_id = $1 AND id = $2 FOR UPDATE", ct);
-        cmd.Parameters.AddWithValue(s.OrganizationId);
-        cmd.Parameters.AddWithValue(id);
-        await using var r = await cmd.ExecuteReaderAsync(ct);
+        await using var r = await s.ReaderAsync("SELECT id, customer_id, user_id, status FROM agent_sessions WHERE organization_id = $1 AND id = $2 FOR UPDATE",
+            [s.OrganizationId, id], ct);
         if (!await r.ReadAsync(ct)) return null;
         return new CopilotSession(r.GetGuid(0), r.IsDBNull(1) ? null : r.GetGuid(1), r.IsDBNull(2) ? null : r.GetGuid(2), r.GetString(3));
     }

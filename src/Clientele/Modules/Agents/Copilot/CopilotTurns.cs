@@ -134,16 +134,13 @@ public sealed class CopilotTurns(CustomerBriefReader reader, CopilotModel model,
 
     private static async Task TouchSessionAsync(TenantSession s, Guid sessionId, string questionType, CancellationToken ct)
     {
-        await using var cmd = await s.CommandAsync("""
+        await s.ExecuteAsync("""
             UPDATE agent_sessions SET active_agent = 'copilot',
               deployed_agents = CASE WHEN 'copilot' = ANY(deployed_agents) THEN deployed_agents ELSE array_append(deployed_agents, 'copilot') END,
               context = coalesce(context, '{}'::jsonb) || jsonb_build_object('last_question_type', $3::text,
                 'turns', coalesce((context->>'turns')::int, 0) + 1)
             WHERE organization_id = $1 AND id = $2
-            """, ct);
-        cmd.Parameters.AddWithValue(s.OrganizationId);
-        cmd.Parameters.AddWithValue(sessionId);
-        cmd.Parameters.AddWithValue(questionType);
-        await cmd.ExecuteNonQueryAsync(ct);
+            """,
+            [s.OrganizationId, sessionId, questionType], ct);
     }
 }

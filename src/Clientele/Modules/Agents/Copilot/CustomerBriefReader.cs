@@ -25,10 +25,7 @@ public sealed class CustomerBriefReader(TimeProvider clock)
 
     private static async Task<string?> UserNameAsync(TenantSession s, Guid userId, CancellationToken ct)
     {
-        await using var cmd = await s.CommandAsync("SELECT nullif(name, '') FROM users WHERE organization_id = $1 AND id = $2", ct);
-        cmd.Parameters.AddWithValue(s.OrganizationId);
-        cmd.Parameters.AddWithValue(userId);
-        return await cmd.ExecuteScalarAsync(ct) as string;
+        return await s.ExecuteScalarAsync("SELECT nullif(name, '') FROM users WHERE organization_id = $1 AND id = $2", [s.OrganizationId, userId], ct) as string;
     }
 
     /// <summary>$1 organization, $2 customer, $3 now. Days are UTC days, whatever the server's time zone.</summary>
@@ -36,14 +33,8 @@ public sealed class CustomerBriefReader(TimeProvider clock)
     {
         public DateOnly Today => DateOnly.FromDateTime(Now.UtcDateTime);
 
-        public async Task<NpgsqlDataReader> RunAsync(string sql, CancellationToken ct)
-        {
-            var cmd = await Session.CommandAsync(sql, ct);
-            cmd.Parameters.AddWithValue(Session.OrganizationId);
-            cmd.Parameters.AddWithValue(CustomerId);
-            cmd.Parameters.AddWithValue(Now.UtcDateTime);
-            return await cmd.ExecuteReaderAsync(ct);
-        }
+        public Task<NpgsqlDataReader> RunAsync(string sql, CancellationToken ct) =>
+            Session.ReaderAsync(sql, [Session.OrganizationId, CustomerId, Now.UtcDateTime], ct);
     }
 
     private static async Task<BriefCustomer?> CustomerAsync(Query q, CancellationToken ct)

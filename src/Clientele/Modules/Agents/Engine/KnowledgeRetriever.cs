@@ -1,7 +1,5 @@
 using Clientele.Modules.Agents.Ai;
 using Clientele.Platform.Database;
-using Npgsql;
-using NpgsqlTypes;
 
 namespace Clientele.Modules.Agents.Engine;
 
@@ -38,17 +36,7 @@ public sealed class KnowledgeRetriever : IKnowledgeRetriever
     {
         var terms = SearchTerms.From(query);
         if (terms.Count == 0 || limit <= 0) return [];
-        var parameters = new List<NpgsqlParameter>
-        {
-            new() { Value = string.Join(" | ", terms), NpgsqlDbType = NpgsqlDbType.Text },
-            new() { Value = string.Join(' ', terms), NpgsqlDbType = NpgsqlDbType.Text },
-            new() { Value = Math.Min(limit, 50), NpgsqlDbType = NpgsqlDbType.Integer },
-            new() { Value = includeInternal, NpgsqlDbType = NpgsqlDbType.Boolean },
-        };
-        var hits = new List<KnowledgeHit>();
-        await using var r = await s.ReadAsync(Sql, parameters, ct);
-        while (await r.ReadAsync(ct))
-            hits.Add(new KnowledgeHit(r.GetGuid(0), r.GetString(1), r.GetString(2), Math.Round(r.GetFloat(3), 4)));
-        return hits;
+        return await s.ReadListAsync(Sql, [string.Join(" | ", terms), string.Join(' ', terms), Math.Min(limit, 50), includeInternal],
+            r => new KnowledgeHit(r.GetGuid(0), r.GetString(1), r.GetString(2), Math.Round(r.GetFloat(3), 4)), ct);
     }
 }

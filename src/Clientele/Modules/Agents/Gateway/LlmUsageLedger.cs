@@ -20,21 +20,9 @@ public sealed class LlmUsageLedger(TenantSessions sessions, ILogger<LlmUsageLedg
         "INSERT INTO llm_usage_logs (id, organization_id, workflow_name, node_name, model, prompt_tokens, completion_tokens, total_tokens, latency_ms, cost, created_at, updated_at) " +
         "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, clock_timestamp(), clock_timestamp())";
 
-    public async Task RecordAsync(TenantSession s, LlmUsageEntry e, CancellationToken ct)
-    {
-        await using var cmd = await s.CommandAsync(InsertSql, ct);
-        cmd.Parameters.AddWithValue(Guid.CreateVersion7());
-        cmd.Parameters.AddWithValue(s.OrganizationId);
-        cmd.Parameters.AddWithValue(Cut(e.Workflow));
-        cmd.Parameters.AddWithValue(Cut(e.Node));
-        cmd.Parameters.AddWithValue(Cut(e.Model));
-        cmd.Parameters.AddWithValue(e.PromptTokens);
-        cmd.Parameters.AddWithValue(e.CompletionTokens);
-        cmd.Parameters.AddWithValue(e.TotalTokens);
-        cmd.Parameters.AddWithValue(e.LatencyMs);
-        cmd.Parameters.AddWithValue(e.Cost);
-        await cmd.ExecuteNonQueryAsync(ct);
-    }
+    public Task RecordAsync(TenantSession s, LlmUsageEntry e, CancellationToken ct) =>
+        s.ExecuteAsync(InsertSql, [Guid.CreateVersion7(), s.OrganizationId, Cut(e.Workflow), Cut(e.Node), Cut(e.Model),
+            e.PromptTokens, e.CompletionTokens, e.TotalTokens, e.LatencyMs, e.Cost], ct);
 
     /// <summary>Records a failed call (0 tokens, 0 cost) and commits it at once; never throws.</summary>
     public async Task RecordFailureAsync(TenantContext tenant, LlmUsageEntry e)

@@ -6,7 +6,6 @@ using Clientele.Platform.Resources;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Npgsql;
 
 namespace Clientele.Modules.Agents.Gateway;
 
@@ -26,11 +25,11 @@ public static class LlmUsageSummaryApi
         var (from, to) = Range(ctx.Request.Query, DateOnly.FromDateTime(DateTime.UtcNow));
         var rows = new Dictionary<DateOnly, List<(string Model, Totals Totals)>>();
         await using (var s = sessions.Open(tenant))
-        await using (var r = await s.ReadAsync(
+        await using (var r = await s.BatchReaderAsync(
             "SELECT (created_at AT TIME ZONE 'UTC')::date, model, count(*)::int, sum(prompt_tokens)::bigint, sum(completion_tokens)::bigint, " +
             "sum(total_tokens)::bigint, sum(cost) FROM llm_usage_logs WHERE organization_id = $1 AND created_at >= $2 AND created_at < $3 " +
             "GROUP BY 1, 2 ORDER BY 1, 2",
-            [new NpgsqlParameter { Value = tenant.OrganizationId }, new NpgsqlParameter { Value = Utc(from) }, new NpgsqlParameter { Value = Utc(to.AddDays(1)) }],
+            [tenant.OrganizationId, Utc(from), Utc(to.AddDays(1))],
             ctx.RequestAborted))
         {
             while (await r.ReadAsync(ctx.RequestAborted))

@@ -11,12 +11,13 @@ using Polly.Timeout;
 namespace Clientele.Modules.Agents.Gateway;
 
 using AiMessage = Microsoft.Extensions.AI.ChatMessage;
-using Oai = OpenAI.Chat;
 
 /// <summary>
 /// IChatClient over any OpenAI-compatible Chat Completions endpoint (OpenAI, Azure OpenAI,
-/// Ollama, vLLM) through the OpenAI package, with Polly retries (AiResilience). ChatOptions.ModelId
-/// overrides Ai__Model per call. Failures surface as AiProviderException.
+/// Ollama, vLLM): the request and response mapping is Microsoft.Extensions.AI.OpenAI's
+/// (ChatClient.AsIChatClient()); this class decorates it with Polly retries (AiResilience), the
+/// Azure deployment policy on the OpenAI pipeline, a model per call (ChatOptions.ModelId overrides
+/// Ai__Model) and AiProviderException for every failure. The usage ledger is AiGateway's.
 /// </summary>
 public sealed class OpenAiCompatibleChatClient : IChatClient
 {
@@ -24,7 +25,7 @@ public sealed class OpenAiCompatibleChatClient : IChatClient
     private readonly HttpClient _http;
     private readonly OpenAIClient _client;
     private readonly ResiliencePipeline _pipeline;
-    private readonly ConcurrentDictionary<string, Oai.ChatClient> _chats = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, IChatClient> _chats = new(StringComparer.Ordinal);
     private readonly ChatClientMetadata _metadata;
 
     public OpenAiCompatibleChatClient(AiOptions options)
@@ -49,18 +50,17 @@ public sealed class OpenAiCompatibleChatClient : IChatClient
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<AiMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         var model = options?.ModelId is { Length: > 0 } m ? m : _options.Model;
-        var chat = _chats.GetOrAdd(model, _client.GetChatClient);
-        var request = OpenAiChatMapping.ToOpenAi(messages, options);
-        var completionOptions = OpenAiChatMapping.ToOpenAi(options);
+        var chat = _chats.GetOrAdd(model, name => _client.GetChatClient(name).AsIChatClient());
+        var callOptions = WithoutGatewayProperties(options);
+        var request = messages as IList<AiMessage> ?? messages.ToList(); // each retry sends the same messages
         var attempts = 0;
         try
         {
-            var completion = await _pipeline.ExecuteAsync(async token =>
+            var response = await _pipeline.ExecuteAsync(async token =>
             {
                 Interlocked.Increment(ref attempts);
-                return (await chat.CompleteChatAsync(request, completionOptions, token)).Value;
+                return await chat.GetResponseAsync(request, callOptions, token);
             }, cancellationToken);
-            var response = OpenAiChatMapping.FromOpenAi(completion);
             response.ModelId ??= model;
             return response;
         }
@@ -68,6 +68,16 @@ public sealed class OpenAiCompatibleChatClient : IChatClient
         {
             throw Describe(e, attempts);
         }
+    }
+
+    /// <summary>The gateway's routing key ("provider") is ours, not a request field for the provider.</summary>
+    private static ChatOptions? WithoutGatewayProperties(ChatOptions? o)
+    {
+        if (o?.AdditionalProperties?.ContainsKey(AiGateway.ProviderProperty) != true) return o;
+        var copy = o.Clone();
+        copy.AdditionalProperties!.Remove(AiGateway.ProviderProperty);
+        if (copy.AdditionalProperties.Count == 0) copy.AdditionalProperties = null;
+        return copy;
     }
 
     private AiProviderException Describe(Exception e, int attempts)
@@ -117,5 +127,9 @@ public sealed class OpenAiCompatibleChatClient : IChatClient
         : serviceType.IsInstanceOfType(this) ? this
         : null;
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose()
+    {
+        foreach (var chat in _chats.Values) chat.Dispose();
+        _http.Dispose();
+    }
 }

@@ -18,7 +18,7 @@ public sealed record BookingContact(string? Name, string? Email, string? Company
     public static async Task<BookingContact> LoadAsync(TenantSession s, Guid conversationId, string customerText, string? profileName,
         IMessageAnalyzer analyzer, DateTimeOffset now, CancellationToken ct)
     {
-        await using var cmd = await s.CommandAsync("""
+        await using var r = await s.ReaderAsync("""
             SELECT cu.name, cu.email, e.name, e.email, e.company,
                    (SELECT coalesce(json_agg(json_build_array(x.content, x."timestamp") ORDER BY x.sequence_no), '[]')::text FROM (
                       SELECT m.content, m."timestamp", m.sequence_no FROM messages m
@@ -28,10 +28,8 @@ public sealed record BookingContact(string? Name, string? Email, string? Company
             LEFT JOIN customers cu ON cu.organization_id = c.organization_id AND cu.id = c.customer_id
             LEFT JOIN extractions e ON e.organization_id = c.organization_id AND e.conversation_id = c.id AND e.is_latest
             WHERE c.organization_id = $1 AND c.id = $2
-            """, ct);
-        cmd.Parameters.AddWithValue(s.OrganizationId);
-        cmd.Parameters.AddWithValue(conversationId);
-        await using var r = await cmd.ExecuteReaderAsync(ct);
+            """,
+            [s.OrganizationId, conversationId], ct);
         if (!await r.ReadAsync(ct)) return new BookingContact(profileName, null, null, null);
         string? Text(int i) => r.IsDBNull(i) ? null : r.GetString(i);
         var analyses = JsonDocument.Parse(r.GetString(5)).RootElement.EnumerateArray()

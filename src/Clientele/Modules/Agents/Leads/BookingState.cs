@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Clientele.Platform.Database;
-using NpgsqlTypes;
 
 namespace Clientele.Modules.Agents.Leads;
 
@@ -61,15 +60,12 @@ public sealed record BookingState(
 
     public static async Task SaveAsync(TenantSession s, Guid conversationId, BookingState? state, CancellationToken ct)
     {
-        await using var cmd = await s.CommandAsync("""
+        await s.ExecuteAsync("""
             UPDATE conversations SET extra_metadata = CASE WHEN $3::jsonb IS NULL THEN extra_metadata - 'booking'
               ELSE coalesce(extra_metadata, '{}'::jsonb) || jsonb_build_object('booking', $3::jsonb) END
             WHERE organization_id = $1 AND id = $2
-            """, ct);
-        cmd.Parameters.AddWithValue(s.OrganizationId);
-        cmd.Parameters.AddWithValue(conversationId);
-        cmd.Parameters.Add(new Npgsql.NpgsqlParameter { Value = (object?)state?.ToJson().ToJsonString() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Jsonb });
-        await cmd.ExecuteNonQueryAsync(ct);
+            """,
+            [s.OrganizationId, conversationId, SqlArg.Jsonb(state?.ToJson())], ct);
     }
 
     private static string Iso(DateTimeOffset t) => t.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);

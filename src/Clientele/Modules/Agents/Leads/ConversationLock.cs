@@ -13,9 +13,7 @@ public static class ConversationLock
     /// <returns>false when the conversation does not exist (or is deleted)</returns>
     public static async Task<bool> LockAsync(TenantSession s, Guid conversationId, CancellationToken ct)
     {
-        await using var cmd = await s.CommandAsync("SELECT 1 FROM conversations WHERE organization_id = $1 AND id = $2 AND deleted_at IS NULL FOR UPDATE", ct);
-        cmd.Parameters.AddWithValue(s.OrganizationId);
-        cmd.Parameters.AddWithValue(conversationId);
-        return await cmd.ExecuteScalarAsync(ct) is not null;
+        return await s.ExecuteScalarAsync("SELECT 1 FROM conversations WHERE organization_id = $1 AND id = $2 AND deleted_at IS NULL FOR UPDATE",
+            [s.OrganizationId, conversationId], ct) is not null;
     }
 }

@@ -48,7 +48,7 @@ public sealed record ConversationSnapshot(
     public static async Task<ConversationSnapshot?> LoadAsync(TenantSession s, Guid conversationId, CancellationToken ct)
     {
         if (!await ConversationLock.LockAsync(s, conversationId, ct)) return null;
-        await using var cmd = await s.CommandAsync($"""
+        await using var r = await s.ReaderAsync($"""
             SELECT c.customer_phone, coalesce(c.channel, 'api'), c.customer_id, c.assigned_to, c.status, cu.name, cu.email, a.provider, a.model,
                    EXISTS (SELECT 1 FROM agent_handoffs h WHERE h.organization_id = c.organization_id AND h.conversation_id = c.id
                              AND h.to_agent = 'human' AND h.deleted_at IS NULL),
@@ -68,10 +68,8 @@ public sealed record ConversationSnapshot(
                                WHERE m.organization_id = c.organization_id AND m.conversation_id = c.id AND m.status = 'scheduled'
                                ORDER BY m.created_at DESC LIMIT 1) mt ON true
             WHERE c.organization_id = $1 AND c.id = $2
-            """, ct);
-        cmd.Parameters.AddWithValue(s.OrganizationId);
-        cmd.Parameters.AddWithValue(conversationId);
-        await using var r = await cmd.ExecuteReaderAsync(ct);
+            """,
+            [s.OrganizationId, conversationId], ct);
         if (!await r.ReadAsync(ct)) return null;
 
         string? Text(int i) => r.IsDBNull(i) ? null : r.GetString(i);

@@ -187,14 +187,12 @@ public sealed class DemoBooking(MeetingScheduler scheduler, IMessageAnalyzer ana
 
     private static async Task<Turn?> TurnAsync(TenantSession s, ReplyRequest r, CancellationToken ct)
     {
-        await using var cmd = await s.CommandAsync("""
+        await using var rd = await s.ReaderAsync("""
             SELECT m.extra_metadata->'cta', m."timestamp", c.extra_metadata->'booking'
             FROM messages m JOIN conversations c ON c.organization_id = m.organization_id AND c.id = m.conversation_id
             WHERE m.organization_id = $1 AND m.id = $2
-            """, ct);
-        cmd.Parameters.AddWithValue(s.OrganizationId);
-        cmd.Parameters.AddWithValue(r.MessageId);
-        await using var rd = await cmd.ExecuteReaderAsync(ct);
+            """,
+            [s.OrganizationId, r.MessageId], ct);
         if (!await rd.ReadAsync(ct)) return null;
         var cta = rd.IsDBNull(0) ? null : JsonNode.Parse(rd.GetString(0)) as JsonObject;
         var click = cta is null ? null : new CtaClick(Str(cta["kind"]), Str(cta["id"]), Str(cta["title"]));

@@ -46,34 +46,25 @@ public sealed class ExtractionTriggers(Outbox outbox, LeadOptions options, TimeP
         await batch.ExecuteNonQueryAsync(ct);
     }
 
-    private static Npgsql.NpgsqlBatchCommand SetIdleCheckCommand(TenantSession s, Guid conversationId, DateTimeOffset? due)
-    {
-        var cmd = new Npgsql.NpgsqlBatchCommand("""
+    private static Npgsql.NpgsqlBatchCommand SetIdleCheckCommand(TenantSession s, Guid conversationId, DateTimeOffset? due) =>
+        SqlArg.Batch("""
             UPDATE conversations SET extra_metadata = coalesce(extra_metadata, '{}'::jsonb)
               || jsonb_build_object('lead_extraction', coalesce(extra_metadata->'lead_extraction', '{}'::jsonb) || jsonb_build_object('idle_check_at', $3::timestamptz))
             WHERE organization_id = $1 AND id = $2
-            """);
-        cmd.Parameters.Add(new Npgsql.NpgsqlParameter { Value = s.OrganizationId });
-        cmd.Parameters.Add(new Npgsql.NpgsqlParameter { Value = conversationId });
-        cmd.Parameters.Add(new Npgsql.NpgsqlParameter { Value = due is { } d ? d.UtcDateTime : DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        return cmd;
-    }
+            """, s.OrganizationId, conversationId, SqlArg.Typed(due?.UtcDateTime, NpgsqlDbType.TimestampTz));
 
     /// <summary>The counts that decide a trigger, with the conversation row locked; null when it is gone.</summary>
     public static async Task<Counts?> CountsAsync(TenantSession s, Guid conversationId, CancellationToken ct)
     {
         // One round trip: the counts and the row lock (ConversationLock's FOR UPDATE) together.
-        await using var cmd = await s.CommandAsync("""
+        await using var r = await s.ReaderAsync("""
             SELECT (SELECT count(*)::int FROM messages m WHERE m.organization_id = c.organization_id AND m.conversation_id = c.id AND m.role = 'user' AND m.deleted_at IS NULL),
                    coalesce((SELECT e.message_count_at_extraction FROM extractions e WHERE e.organization_id = c.organization_id AND e.conversation_id = c.id AND e.is_latest), 0),
                    (SELECT max(m.created_at) FROM messages m WHERE m.organization_id = c.organization_id AND m.conversation_id = c.id AND m.role = 'user' AND m.deleted_at IS NULL),
                    (c.extra_metadata->'lead_extraction'->>'idle_check_at')::timestamptz
             FROM conversations c WHERE c.organization_id = $1 AND c.id = $2 AND c.deleted_at IS NULL
             FOR UPDATE OF c
-            """, ct);
-        cmd.Parameters.AddWithValue(s.OrganizationId);
-        cmd.Parameters.AddWithValue(conversationId);
-        await using var r = await cmd.ExecuteReaderAsync(ct);
+            """, [s.OrganizationId, conversationId], ct);
         if (!await r.ReadAsync(ct)) return null;
         return new Counts(r.GetInt32(0), r.GetInt32(1), r.IsDBNull(2) ? null : r.GetFieldValue<DateTimeOffset>(2), r.IsDBNull(3) ? null : r.GetFieldValue<DateTimeOffset>(3));
     }

@@ -38,8 +38,7 @@ public static class ExtractionWriter
             r.Cta(CtaDetector.Pricing).Value, r.Cta(CtaDetector.Demo).Value, r.Cta(CtaDetector.Followup).Value,
             r.Cta(CtaDetector.Sample).Value, r.Cta(CtaDetector.Website).Value, r.Cta(CtaDetector.Human).Value,
             r.TotalScore, r.Tag,
-            new NpgsqlParameter { Value = demoAt is { } d ? d.UtcDateTime : DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz },
-            new NpgsqlParameter { Value = reasoning.ToJsonString(), NpgsqlDbType = NpgsqlDbType.Jsonb },
+            SqlArg.Typed(demoAt?.UtcDateTime, NpgsqlDbType.TimestampTz), reasoning,
             notification));
         batch.BatchCommands.Add(Command(
             "UPDATE conversations SET last_extraction_at = now() WHERE organization_id = $1 AND id = $2",
@@ -48,12 +47,7 @@ public static class ExtractionWriter
         return id;
     }
 
-    internal static NpgsqlBatchCommand Command(string sql, params object[] values)
-    {
-        var cmd = new NpgsqlBatchCommand(sql);
-        foreach (var v in values) cmd.Parameters.Add(v as NpgsqlParameter ?? new NpgsqlParameter { Value = v });
-        return cmd;
-    }
+    private static NpgsqlBatchCommand Command(string sql, params object?[] values) => SqlArg.Batch(sql, values);
 
     internal static NpgsqlParameter Text(string? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Varchar };
 

@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using Clientele.Platform.Database;
 using Clientele.Platform.Events;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace Clientele.Modules.Agents.Leads;
 
@@ -42,7 +41,7 @@ public static class LeadRecords
 
     private static async Task<Guid?> WriteAsync(TenantSession s, ConversationSnapshot c, LeadReading r, Guid extractionId, CancellationToken ct)
     {
-        await using var cmd = await s.CommandAsync("""
+        return await s.ExecuteScalarAsync("""
             INSERT INTO leads (id, organization_id, conversation_id, customer_id, email, name, company, phone, budget, need_score, timeline,
               lead_score, qualification_status, source, assigned_to, extra_metadata, created_by, updated_by)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17)
@@ -59,39 +58,26 @@ public static class LeadRecords
               updated_by = EXCLUDED.updated_by
             WHERE leads.deleted_at IS NULL
             RETURNING id
-            """, ct);
-        var p = cmd.Parameters;
-        p.AddWithValue(Guid.CreateVersion7());
-        p.AddWithValue(s.OrganizationId);
-        p.AddWithValue(c.ConversationId);
-        p.Add(Uuid(c.CustomerId));
-        p.Add(ExtractionWriter.Text(ExtractionWriter.Cut(r.Email, 255)));
-        p.Add(ExtractionWriter.Text(ExtractionWriter.Cut(r.Name, 255)));
-        p.Add(ExtractionWriter.Text(ExtractionWriter.Cut(r.Company, 255)));
-        p.Add(ExtractionWriter.Text(ExtractionWriter.Cut(r.Phone, 50)));
-        p.Add(ExtractionWriter.Text(r.Budget.Level));
-        // need_score (BANT need, 0-1) from the intent score: 1 → 0, 2 → 0.5, 3 → 1.
-        p.Add(new NpgsqlParameter { Value = (r.IntentLevel.Score - 1) / 2m, NpgsqlDbType = NpgsqlDbType.Numeric });
-        p.Add(ExtractionWriter.Text(Timeline(r)));
-        p.AddWithValue(LeadScoring.LeadScore(r.TotalScore));
-        p.AddWithValue(LeadScoring.Qualification(r.Tag));
-        p.Add(ExtractionWriter.Text(c.Channel));
-        p.Add(Uuid(c.AssignedTo));
-        p.Add(new NpgsqlParameter
-        {
-            Value = new JsonObject
-            {
-                ["extraction_id"] = extractionId.ToString(), ["lead_status_tag"] = r.Tag, ["total_score"] = r.TotalScore,
-                ["seats"] = r.Seats, ["intent"] = r.Intent,
-            }.ToJsonString(),
-            NpgsqlDbType = NpgsqlDbType.Jsonb,
-        });
-        p.Add(Uuid(s.Tenant.ActorId));
-        return await cmd.ExecuteScalarAsync(ct) is Guid id ? id : null;
+            """,
+            [Guid.CreateVersion7(), s.OrganizationId, c.ConversationId, Uuid(c.CustomerId),
+             Text(Cut(r.Email, 255)), Text(Cut(r.Name, 255)), Text(Cut(r.Company, 255)), Text(Cut(r.Phone, 50)), Text(r.Budget.Level),
+             // need_score (BANT need, 0-1) from the intent score: 1 → 0, 2 → 0.5, 3 → 1.
+             (r.IntentLevel.Score - 1) / 2m,
+             Text(Timeline(r)), LeadScoring.LeadScore(r.TotalScore), LeadScoring.Qualification(r.Tag), Text(c.Channel), Uuid(c.AssignedTo),
+             new JsonObject
+             {
+                 ["extraction_id"] = extractionId.ToString(), ["lead_status_tag"] = r.Tag, ["total_score"] = r.TotalScore,
+                 ["seats"] = r.Seats, ["intent"] = r.Intent,
+             },
+             Uuid(s.Tenant.ActorId)], ct) is Guid id ? id : null;
     }
 
     /// <summary>BANT timeline from the urgency: "urgent", "soon" or "no rush stated".</summary>
     private static string Timeline(LeadReading r) => r.Urgency.Level switch { "High" => "urgent", "Medium" => "soon", _ => "no rush stated" };
 
-    private static NpgsqlParameter Uuid(Guid? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid };
+    private static NpgsqlParameter Uuid(Guid? value) => SqlArg.Uuid(value);
+
+    private static NpgsqlParameter Text(string? value) => ExtractionWriter.Text(value);
+
+    private static string? Cut(string? value, int max) => ExtractionWriter.Cut(value, max);
 }

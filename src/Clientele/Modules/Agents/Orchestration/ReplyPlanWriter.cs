@@ -4,7 +4,6 @@ using System.Text.Json.Serialization;
 using Clientele.Platform.Database;
 using Clientele.Platform.Events;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace Clientele.Modules.Agents.Orchestration;
 
@@ -77,14 +76,9 @@ public static class ReplyPlanWriter
         await DomainEvents.PublishRowAsync(s, "conversations", p.ConversationId, ct, null, [.. named]);
     }
 
-    private static NpgsqlBatchCommand Command(string sql, params object[] values)
-    {
-        var cmd = new NpgsqlBatchCommand(sql);
-        foreach (var v in values) cmd.Parameters.Add(v as NpgsqlParameter ?? new NpgsqlParameter { Value = v });
-        return cmd;
-    }
+    private static NpgsqlBatchCommand Command(string sql, params object?[] values) => SqlArg.Batch(sql, values);
 
-    private static NpgsqlParameter Json(JsonObject o) => new() { Value = o.ToJsonString(), NpgsqlDbType = NpgsqlDbType.Jsonb };
+    private static NpgsqlParameter Json(JsonObject o) => SqlArg.Jsonb(o);
 
-    private static NpgsqlParameter Text(string? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
+    private static NpgsqlParameter Text(string? value) => SqlArg.Text(value);
 }

@@ -36,7 +36,7 @@ public sealed record TurnContext(
     /// <summary>One statement: the conversation, its agent and organization, the last handoff, the running counts and the last messages.</summary>
     public static async Task<TurnContext?> LoadAsync(TenantSession s, Guid conversationId, Guid messageId, CancellationToken ct)
     {
-        await using var cmd = await s.CommandAsync($"""
+        await using var r = await s.ReaderAsync($"""
             SELECT c.status, coalesce(c.channel, 'api'), c.primary_intent, c.intent_confidence::float8, c.sentiment_avg, c.agents_involved, c.kb_articles_used,
                    a.id, a.name, a.prompt_id, a.specialty, a.provider, a.model, a.temperature, a.tools, a.escalation_confidence::float8,
                    o.name,
@@ -55,11 +55,8 @@ public sealed record TurnContext(
             JOIN organizations o ON o.id = c.organization_id
             LEFT JOIN agents a ON a.organization_id = c.organization_id AND a.id = c.agent_id
             WHERE m.organization_id = $1 AND m.id = $2 AND c.id = $3
-            """, ct);
-        cmd.Parameters.AddWithValue(s.OrganizationId);
-        cmd.Parameters.AddWithValue(messageId);
-        cmd.Parameters.AddWithValue(conversationId);
-        await using var r = await cmd.ExecuteReaderAsync(ct);
+            """,
+            [s.OrganizationId, messageId, conversationId], ct);
         if (!await r.ReadAsync(ct)) return null;
 
         var agent = r.IsDBNull(7)
