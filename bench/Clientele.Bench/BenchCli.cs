@@ -20,6 +20,9 @@ public static class BenchCli
             case "engine":
                 EngineBench.Run(TimeSpan.FromSeconds(seconds));
                 return 0;
+            case "login-timing":
+                await LoginTimingBench.RunAsync(args.Length > 1 && int.TryParse(args[1], out var rounds) ? rounds : 200);
+                return 0;
             case "pipeline":
                 await PipelineBench.RunAsync(args.Length > 1 && int.TryParse(args[1], out var n) ? n : 3000);
                 return 0;
@@ -27,7 +30,7 @@ public static class BenchCli
                 await WebhookCrashBench.RunAsync();
                 return 0;
             default:
-                Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Clientele.Bench -- [resource-api|webhooks|webhooks-crash|pipeline|engine|automation] [seconds-per-round]");
+                Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Clientele.Bench -- [resource-api|webhooks|webhooks-crash|pipeline|engine|login-timing|automation] [seconds-per-round]");
                 return 2;
         }
     }

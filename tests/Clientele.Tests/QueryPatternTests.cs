@@ -89,7 +89,7 @@ public sealed class QueryPatternTests(AppFixture app) : IClassFixture<AppFixture
         (await PlanAsync(conn, $"SELECT id FROM customers WHERE organization_id = '{org}' AND deleted_at IS NULL AND health_score < 50 AND churn_risk > 0.7"))
             .ShouldContain("idx_customers_at_risk");
         (await PlanAsync(conn, $"SELECT id FROM subscriptions WHERE organization_id = '{org}' AND deleted_at IS NULL AND status = 'active' AND current_period_end >= now() AND current_period_end < now() + interval '7 days'"))
-            .ShouldContain("idx_subscriptions_active_period_end");
+            .ShouldMatch("idx_subscriptions_active_period_end|idx_subscriptions_renewal_due"); // billing's renewal-run index (0032) serves this range too; either way not a seq scan
         var handoffs = await PlanAsync(conn, $"""
             SELECT id FROM agent_handoffs WHERE organization_id = '{org}' AND deleted_at IS NULL AND "timestamp" >= now() - interval '30 days'
               AND conversation_id IN (SELECT c.id FROM conversations c WHERE c.organization_id = '{org}' AND c.customer_id = '{customer}' AND c.deleted_at IS NULL)

@@ -150,4 +150,15 @@ public sealed class SessionSecurityTests(AppFixture app) : IClassFixture<AppFixt
         (await t.Http.SendAsync(HttpMethod.Patch, $"/api/v1/customers/{id}", null,
             r => r.Content = new StringContent("""{"name":"ok"}""", Encoding.UTF8, "application/merge-patch+json"))).Status.ShouldBe(HttpStatusCode.OK);
     }
+
+    [Fact]
+    public async Task Forwarded_headers_are_ignored_unless_the_operator_names_the_proxy()
+    {
+        var t = await app.SignupAsync();
+        var res = await app.Browser().PostJsonAsync("/api/v1/auth/login", new { email = t.Email, password = t.Password },
+            r => r.Headers.Add("X-Forwarded-Proto", "https"));
+        res.Status.ShouldBe(HttpStatusCode.OK);
+        res.Response.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("clientele_session=")).ShouldNotContain("secure");
+        res.Response.Headers.Contains("Strict-Transport-Security").ShouldBeFalse();
+    }
 }

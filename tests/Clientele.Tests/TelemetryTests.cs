@@ -20,7 +20,7 @@ namespace Clientele.Tests;
 /// </summary>
 public sealed class TelemetryFixture : AppFixture
 {
-    private readonly TextWriter _console = Console.Out;
+    private readonly TextWriter _console = System.Console.Out;
     public FakeOtlpReceiver Otlp { get; private set; } = null!;
     public StringWriter Logs { get; } = new();
 
@@ -39,14 +39,14 @@ public sealed class TelemetryFixture : AppFixture
     public override async Task InitializeAsync()
     {
         Otlp = await FakeOtlpReceiver.StartAsync();
-        Console.SetOut(TextWriter.Synchronized(Logs));
+        System.Console.SetOut(TextWriter.Synchronized(Logs));
         await base.InitializeAsync();
     }
 
     public override async Task DisposeAsync()
     {
         await base.DisposeAsync();
-        Console.SetOut(_console);
+        System.Console.SetOut(_console);
         await Otlp.DisposeAsync();
     }
 }

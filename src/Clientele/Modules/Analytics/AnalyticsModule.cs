@@ -28,8 +28,9 @@ public sealed class AnalyticsModule : IModule
             .Describe("Raw product analytics events, partitioned by month and kept 90 days.");
         r.Table("daily_metrics")
             .Describe("The organization's daily usage rollup: messages, conversations, tokens, users, agents, workflow runs.");
-        r.Table("activity_logs")
-            .Describe("The organization's activity feed: who did what to which resource.");
+        // Written by the server as things happen: a tenant must not forge or erase its own history.
+        r.Table("activity_logs").ReadOnly()
+            .Describe("The organization's activity feed: who did what to which resource (read-only).");
         r.Table("activity_logs_archive").ReadOnly()
             .Describe("Activity feed entries older than a year, moved here by the retention job (read-only).");
         // One row per model call, written by the AI layer: a cost ledger, not tenant input.

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Clientele.Platform.Database;
+using Clientele.Platform.Errors;
 using Clientele.Platform.Resources;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -16,7 +17,7 @@ public static class ReportsApi
         api.MapGet("/organization/summary", Summary).WithTags("Reports").WithName("OrganizationSummary")
             .WithSummary("organization_summary plus the last 30 days from mv_organization_metrics (refreshed hourly)");
         api.MapGet("/users/activity", UserActivity).WithTags("Reports").WithName("UserActivity")
-            .WithSummary("user_activity_summary: each user's last activity, agents created and activities");
+            .WithSummary("user_activity_summary: each user's last activity, agents created and activities (?limit=1..500, default 500)");
     }
 
     private static async Task<IResult> Summary(HttpContext ctx, TenantSessions sessions, TenantContext tenant)
@@ -37,8 +38,15 @@ public static class ReportsApi
 
     private static async Task<IResult> UserActivity(HttpContext ctx, TenantSessions sessions, TenantContext tenant)
     {
+        // One page of at most 500 users; limit is the only parameter, and a bad one is a 400, not ignored.
+        var errors = new FieldErrors();
+        var limit = 500;
+        foreach (var key in ctx.Request.Query.Keys.Where(k => k != "limit")) errors.Add(key, "is not a parameter of this endpoint (only limit)");
+        if (ctx.Request.Query.TryGetValue("limit", out var l) && (!int.TryParse(l, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out limit) || limit is < 1 or > 500))
+            errors.Add("limit", "must be an integer from 1 to 500");
+        errors.ThrowIfAny(400);
         await using var s = sessions.Open(tenant);
-        await using var r = await s.ReadAsync("SELECT * FROM user_activity_summary ORDER BY last_active_at DESC NULLS LAST, user_id LIMIT 500", [], ctx.RequestAborted);
+        await using var r = await s.ReadAsync($"SELECT * FROM user_activity_summary ORDER BY last_active_at DESC NULLS LAST, user_id LIMIT {limit}", [], ctx.RequestAborted);
         var buffer = new System.Buffers.ArrayBufferWriter<byte>();
         await using (var w = new Utf8JsonWriter(buffer))
         {

@@ -1,37 +1,54 @@
+using Clientele.Modules.Billing.Invoices;
+using Clientele.Modules.Billing.Renewal;
+using Clientele.Modules.Billing.Usage;
+using Clientele.Modules.Billing.Subscriptions;
 using Clientele.Platform.Hosting;
+using Clientele.Platform.Jobs;
 using Clientele.Platform.Resources;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Clientele.Modules.Billing;
 
 /// <summary>
-/// Two kinds of billing: the tenant billing its customers (seed 000: subscriptions, invoices,
-/// payments, usage, credits) and the platform billing the organization through Stripe
-/// (seed 002: platform_*, payment_methods, usage_records), which only Stripe webhooks write.
+/// Two kinds of billing: the tenant billing its customers (seed 000: plans, subscriptions,
+/// invoices, payments, usage, credits; docs/billing.md) and the platform billing the organization
+/// through Stripe (seed 002: platform_*, payment_methods, usage_records), which only Stripe webhooks write.
 /// </summary>
 public sealed class BillingModule : IModule
 {
     public void ConfigureResources(ResourceOptions r)
     {
+        r.Table("plans")
+            .Describe("The organization's plan catalogue: base price, price per seat, included usage and overage prices, trial days per plan code and billing cycle.");
         r.Table("subscriptions")
+            .ReadOnlyColumn("scheduled_plan", "scheduled_billing_cycle")
             .Computed<bool>("is_active", "(status = 'active')")
             .Computed<bool>("is_trial", "(status = 'trialing')")
             .Computed<int>("days_until_renewal", "CASE WHEN current_period_end IS NULL THEN 0 ELSE greatest(0, floor(extract(epoch FROM current_period_end - now()) / 86400))::integer END")
             .Computed<decimal>("seat_utilization", "CASE WHEN seats_total = 0 THEN 0.0 ELSE round(seats_used * 100.0 / seats_total, 1) END")
-            .Describe("Customers' subscriptions: plan, billing cycle, MRR/ARR, seats and period.");
+            .Describe("Customers' subscriptions: plan, billing cycle, MRR/ARR (derived from the plan catalogue), seats and period; lifecycle through its actions.");
         r.Table("invoices")
+            .ReadOnlyColumn("subtotal", "credits_applied", "amount_paid", "voided_at", "sent_at", "reminders_sent", "last_reminder_at")
             .Computed<bool>("is_paid", "(status = 'paid')")
             .Computed<bool>("is_overdue", "(status IN ('open', 'uncollectible') AND due_at IS NOT NULL AND due_at < now())")
-            .Describe("Invoices to customers; invoice numbers are unique per organization and never reused.");
+            .Computed<decimal>("amount_due", "(CASE WHEN status IN ('open', 'uncollectible') THEN amount - amount_paid ELSE 0 END)")
+            .Describe("Invoices to customers; totals come from their lines; numbers INV-YYYY-NNNNNN are allocated at finalization, gapless per organization, never reused.");
+        r.Table("invoice_lines")
+            .ReadOnlyColumn("amount")
+            .Describe("Lines of an invoice (base, seat, usage, proration, credit): amount = quantity × unit_price rounded half-even; editable only on drafts.");
         r.Table("payments")
+            .ReadOnlyColumn("refunded_amount", "reopened_amount")
             .Computed<bool>("is_successful", "(status = 'succeeded')")
-            .Describe("Customers' payments, optionally against an invoice; transaction_id is the processor's id.");
+            .Describe("Customers' payments; a succeeded payment against an invoice settles it (partially or fully); refunds through /refund.");
         r.Table("usage_events")
-            .Describe("Metered usage events of customers (seed 000 billing usage and seed 003 product usage).");
+            .Describe("Metered usage events of customers (seed 000 billing usage and seed 003 product usage); idempotency_id makes replays harmless.");
         r.Table("credits")
             .Computed<decimal>("remaining_amount", "(amount - used_amount)")
             .Computed<bool>("is_expired", "(expires_at IS NOT NULL AND expires_at < now())")
-            .Describe("Credits granted to customers (promotional, refund, goodwill, migration) and how much is used.");
+            .Describe("Credits granted to customers (promotional, refund, goodwill, migration), applied to invoices at finalization oldest-expiring first.");
+        r.Hide("invoice_number_sequences");
 
         r.Table("platform_subscriptions").ReadOnly()
             .Describe("The organization's Stripe subscription to the platform; written by Stripe webhooks only.");
@@ -43,5 +60,19 @@ public sealed class BillingModule : IModule
             .Describe("The organization's metered usage reported to Stripe per period; written by the platform only.");
     }
 
-    public void MapEndpoints(RouteGroupBuilder api) => SubscriptionsApi.Map(api);
+    public void AddServices(IServiceCollection services, IConfiguration config)
+    {
+        services.AddScoped<BillingEndpoint>();
+        // Renewals, dunning and credit expiry every Billing:RunIntervalSeconds (a hosted timer until Quartz lands).
+        services.AddScheduledWork<BillingRuns>();
+    }
+
+    public void MapEndpoints(RouteGroupBuilder api)
+    {
+        SubscriptionsApi.Map(api);
+        SubscriptionActionsApi.Map(api);
+        InvoicesApi.Map(api);
+        UsageApi.Map(api);
+        BillingRunApi.Map(api);
+    }
 }

@@ -15,5 +15,16 @@ public sealed class Invoice : AuditedEntity
     public DateTime? IssuedAt { get; set; }
     public DateTime? DueAt { get; set; }
     public DateTime? PaidAt { get; set; }
+    /// <summary>Sum of the non-credit lines; <see cref="Amount"/> is the total after credits.</summary>
+    public decimal Subtotal { get; set; }
+    public decimal CreditsApplied { get; set; }
+    public decimal AmountPaid { get; set; }
+    public DateTime? PeriodStart { get; set; }
+    public DateTime? PeriodEnd { get; set; }
+    public string BillingReason { get; set; } = "manual";
+    public DateTime? VoidedAt { get; set; }
+    public DateTime? SentAt { get; set; }
+    public int RemindersSent { get; set; }
+    public DateTime? LastReminderAt { get; set; }
     [ColumnType("jsonb")] public string? ExtraMetadata { get; set; }
 }

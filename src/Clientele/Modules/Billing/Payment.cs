@@ -15,5 +15,8 @@ public sealed class Payment : AuditedEntity
     public string? TransactionId { get; set; }
     public DateTime? ProcessedAt { get; set; }
     public string? FailedReason { get; set; }
+    public decimal RefundedAmount { get; set; }
+    /// <summary>The part of the refunds that reopened the invoice balance (the rest became a credit).</summary>
+    public decimal ReopenedAmount { get; set; }
     [ColumnType("jsonb")] public string? ExtraMetadata { get; set; }
 }

@@ -20,5 +20,8 @@ public sealed class Subscription : AuditedEntity
     public DateTime? CanceledAt { get; set; }
     public DateTime? TrialStart { get; set; }
     public DateTime? TrialEnd { get; set; }
+    /// <summary>A downgrade waiting for the period end (applied by the renewal run).</summary>
+    public string? ScheduledPlan { get; set; }
+    public string? ScheduledBillingCycle { get; set; }
     [ColumnType("jsonb")] public string? ExtraMetadata { get; set; }
 }

@@ -13,5 +13,7 @@ public sealed class UsageEvent : AuditedEntity
     /// <summary>Seed 003's user_id: the customer's end user, not a Clientele user.</summary>
     public string? EndUserId { get; set; }
     public DateTime Timestamp { get; set; }
+    /// <summary>The client's id of the event: a replay of the same id changes nothing.</summary>
+    public string? IdempotencyId { get; set; }
     [ColumnType("jsonb")] public string? ExtraMetadata { get; set; }
 }

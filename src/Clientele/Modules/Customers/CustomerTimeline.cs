@@ -76,7 +76,8 @@ public static class CustomerTimeline
         ("al.\"timestamp\"", "al.id", """
             SELECT al."timestamp", 'audit', al.id, 'Record ' || CASE al.action WHEN 'create' THEN 'created' WHEN 'update' THEN 'updated' WHEN 'delete' THEN 'deleted' ELSE al.action END
                    || ' by ' || coalesce(u.name, al.actor_type),
-                   CASE WHEN jsonb_typeof(al.changes->'after') = 'object' THEN (SELECT string_agg(k, ', ' ORDER BY k) FROM jsonb_object_keys(al.changes->'after') k) END, NULL::uuid
+                   CASE WHEN al.action = 'update' AND jsonb_typeof(al.changes->'after') = 'object'
+                        THEN 'Changed: ' || (SELECT string_agg(replace(k, '_', ' '), ', ' ORDER BY k) FROM jsonb_object_keys(al.changes->'after') k) END, NULL::uuid
             FROM audit_logs al LEFT JOIN users u ON u.organization_id = al.organization_id AND u.id = al.actor_id
             WHERE al.organization_id = $1 AND al.entity_type = 'customers' AND al.entity_id = $2
             """),

@@ -106,6 +106,7 @@ public static class AuthenticationSetup
                 o.ExpireTimeSpan = TimeSpan.FromDays(30);
                 o.Events.OnValidatePrincipal = ctx => ctx.HttpContext.RequestServices.GetRequiredService<SessionService>().ValidatePrincipalAsync(ctx);
                 o.LoginPath = "/login";
+                o.ReturnUrlParameter = "returnUrl";
                 o.Events.OnRedirectToLogin = ctx => IsApi(ctx.Request)
                     ? ProblemWriter.WriteAsync(ctx.HttpContext, 401, "Unauthorized", "Send an API key as 'Authorization: Bearer clt_live_…' or sign in.")
                     : Redirect(ctx);
@@ -119,6 +120,13 @@ public static class AuthenticationSetup
 
     private static Task Redirect(RedirectContext<CookieAuthenticationOptions> ctx)
     {
+        // htmx follows no redirect into a fragment: it gets 401 and console.js goes to the sign-in page.
+        if (ctx.Request.Headers.ContainsKey("HX-Request"))
+        {
+            ctx.Response.StatusCode = 401;
+            ctx.Response.Headers["HX-Redirect"] = "/login";
+            return Task.CompletedTask;
+        }
         ctx.Response.Redirect(ctx.RedirectUri);
         return Task.CompletedTask;
     }

@@ -1,16 +1,25 @@
+using Clientele.Modules.Billing.Invoices;
+using Clientele.Platform.Database;
+
 namespace Clientele.Platform.Demo;
 
 internal static partial class DemoData
 {
     /// <summary>
-    /// The tenant billing its customers: a subscription per paying customer (plan and MRR from the
-    /// customer), invoices with their payments (paid ones, this month's open one, and for past-due
+    /// The tenant billing its customers: the plan catalogue, a subscription per paying customer
+    /// (the customer's plan; MRR/ARR derived from the catalogue), invoices with their payments (paid ones, this month's open one, and for past-due
     /// accounts an overdue one with a declined payment), credits and metered usage.
     /// </summary>
     public static async Task BillingAsync(DemoContext d)
     {
         var f = DemoContext.FakerFor("billing");
-        var invoiceNo = 1000;
+        // The plan catalogue first: subscriptions take their MRR/ARR from it.
+        foreach (var (code, name, monthly, seat, trial, usage) in Catalogue)
+        {
+            await d.CreateAsync("plans", new { code, billing_cycle = "monthly", name, base_price = monthly, price_per_seat = seat, trial_days = trial, usage_pricing = usage });
+            // Annual: two months free.
+            await d.CreateAsync("plans", new { code, billing_cycle = "annual", name, base_price = monthly * 10, price_per_seat = seat * 10, trial_days = trial, usage_pricing = usage });
+        }
         var periodStart = new DateTime(d.Now.Year, d.Now.Month, 1, 0, 0, 0, DateTimeKind.Utc);
         foreach (var c in d.Customers.Where(c => c.Paying).Take(12))
         {
@@ -20,7 +29,7 @@ internal static partial class DemoData
             var start = annual ? new DateTime(d.Now.Year, 1, 1, 0, 0, 0, DateTimeKind.Utc) : periodStart;
             var subscription = await d.CreateAsync("subscriptions", new
             {
-                customer_id = c.Id, plan = c.Plan, billing_cycle = annual ? "annual" : "monthly", mrr = c.Mrr, arr = c.Arr,
+                customer_id = c.Id, plan = c.Plan, billing_cycle = annual ? "annual" : "monthly",
                 seats_total = seats, seats_used = status == "canceled" ? 0 : f.Random.Int(seats / 3, seats),
                 status, current_period_start = start, current_period_end = annual ? start.AddYears(1) : start.AddMonths(1),
                 cancel_at_period_end = status == "canceled", canceled_at = status == "canceled" ? d.DaysAgo(10) : (DateTime?)null,
@@ -29,24 +38,21 @@ internal static partial class DemoData
             d.Ids[$"subscription:{c.Id}"] = subscription;
             if (status == "trialing") continue;
 
-            var amount = annual ? c.Arr : c.Mrr;
+            // What the catalogue charges for the period (the subscription's MRR/ARR are derived from it too).
+            var price = Catalogue.First(p => p.Code == c.Plan);
+            var amount = (price.Monthly + price.Seat * seats) * (annual ? 10 : 1);
             var overdue = status == "past_due";
             if (annual)
             {
                 // Invoiced at the start of the year: paid, or still open past its due date for a past-due account.
-                await InvoiceAsync(d, f, c, subscription, $"INV-{d.Now.Year}-{++invoiceNo}", amount, start, paid: !overdue);
+                await InvoiceAsync(d, f, c, subscription, amount, start, paid: !overdue);
                 continue;
             }
             // Monthly: last month's invoice is paid (two months ago for past-due accounts, whose last one is unpaid).
-            await InvoiceAsync(d, f, c, subscription, $"INV-{d.Now.Year}-{++invoiceNo}", amount, periodStart.AddMonths(overdue ? -2 : -1), paid: true);
+            await InvoiceAsync(d, f, c, subscription, amount, periodStart.AddMonths(overdue ? -2 : -1), paid: true);
             if (status == "canceled") continue;
-            if (overdue) await InvoiceAsync(d, f, c, subscription, $"INV-{d.Now.Year}-{++invoiceNo}", amount, periodStart.AddMonths(-1), paid: false);
-            else
-                await d.CreateAsync("invoices", new
-                {
-                    customer_id = c.Id, subscription_id = subscription, invoice_number = $"INV-{d.Now.Year}-{++invoiceNo}", amount, status = "open",
-                    issued_at = periodStart, due_at = d.DaysAhead(7),
-                });
+            if (overdue) await InvoiceAsync(d, f, c, subscription, amount, periodStart.AddMonths(-1), paid: false);
+            else await InvoiceAsync(d, f, c, subscription, amount, periodStart, paid: false, overdue: false);
         }
 
         // Credits: goodwill for accounts in trouble, promotional and migration credits partly used.
@@ -83,20 +89,36 @@ internal static partial class DemoData
         }
     }
 
-    /// <summary>An invoice due 14 days after issue: paid (with its payment) or still open and overdue (with a declined payment).</summary>
-    private static async Task InvoiceAsync(DemoContext d, Bogus.Faker f, DemoCustomer c, Guid subscription, string number, decimal amount, DateTime issued, bool paid)
+    private static readonly (string Code, string Name, decimal Monthly, decimal Seat, int TrialDays, object[] Usage)[] Catalogue =
+    [
+        ("free", "Free", 0m, 0m, 0, [new { event_type = "api_call", included = 1000, unit_price = 0m }]),
+        ("basic", "Basic", 29m, 9m, 14, [new { event_type = "api_call", included = 10000, unit_price = 0.002m }, new { event_type = "message_sent", included = 500, unit_price = 0.01m }]),
+        ("premium", "Premium", 99m, 19m, 14, [new { event_type = "api_call", included = 50000, unit_price = 0.0015m }, new { event_type = "message_sent", included = 2500, unit_price = 0.008m }]),
+        ("enterprise", "Enterprise", 499m, 29m, 0, [new { event_type = "api_call", included = 500000, unit_price = 0.001m }, new { event_type = "message_sent", included = 25000, unit_price = 0.005m }]),
+    ];
+
+    /// <summary>
+    /// A subscription invoice as billing issues it: a draft with its line, numbered INV-YYYY-NNNNNN from
+    /// the organization's gapless sequence, due 14 days later; paid by a succeeded payment (which settles it), or still
+    /// open (overdue ones with a declined payment).
+    /// </summary>
+    private static async Task InvoiceAsync(DemoContext d, Bogus.Faker f, DemoCustomer c, Guid subscription, decimal amount, DateTime issued, bool paid, bool overdue = true)
     {
-        var invoice = await d.CreateAsync("invoices", new
-        {
-            customer_id = c.Id, subscription_id = subscription, invoice_number = number, amount, status = paid ? "paid" : "open",
-            issued_at = issued, due_at = issued.AddDays(14), paid_at = paid ? issued.AddDays(f.Random.Int(1, 12)) : (DateTime?)null,
-        });
+        var invoice = await d.CreateAsync("invoices", new { customer_id = c.Id, subscription_id = subscription, amount = 0m, status = "draft", billing_reason = "subscription_cycle", period_start = issued });
+        await d.CreateAsync("invoice_lines", new { invoice_id = invoice, kind = "base", description = $"{char.ToUpperInvariant(c.Plan[0])}{c.Plan[1..]} plan from {issued:yyyy-MM-dd}", quantity = 1, unit_price = amount, period_start = issued });
+        var number = await InvoiceNumbering.NextAsync(d.Session, issued, d.Ct);
+        await d.Session.ExecuteAsync("UPDATE invoices SET status = 'open', invoice_number = @number, issued_at = @issued, due_at = @due WHERE organization_id = @org AND id = @invoice",
+            new { number, issued, due = paid || overdue ? issued.AddDays(14) : d.DaysAhead(7), org = d.Session.OrganizationId, invoice }, d.Ct);
+        if (!paid && !overdue) return;
         await d.CreateAsync("payments", new
         {
             customer_id = c.Id, invoice_id = invoice, amount, status = paid ? "succeeded" : "failed",
             payment_method = paid ? f.PickRandom("card", "sepa_debit", "bank_transfer") : "card", transaction_id = $"ch_{f.Random.AlphaNumeric(20)}",
             processed_at = paid ? issued.AddDays(2) : issued.AddDays(14), failed_reason = paid ? null : "card_declined: insufficient funds",
         });
+        if (paid)
+            await d.Session.ExecuteAsync("UPDATE invoices SET paid_at = @at WHERE organization_id = @org AND id = @invoice",
+                new { at = issued.AddDays(f.Random.Int(1, 12)), org = d.Session.OrganizationId, invoice }, d.Ct);
     }
 
     /// <summary>The platform billing the demo organization (seed 002; read-only resources written by Stripe webhooks, here by the store directly).</summary>

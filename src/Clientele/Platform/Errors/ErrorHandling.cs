@@ -13,8 +13,16 @@ namespace Clientele.Platform.Errors;
 /// </summary>
 public sealed class ErrorHandlingMiddleware(RequestDelegate next, ILogger<ErrorHandlingMiddleware> logger)
 {
+    /// <summary>Longest path + query string served (Kestrel's own default request-line limit is 8 KB).</summary>
+    public const int MaxUrlLength = 8 * 1024;
+
     public async Task InvokeAsync(HttpContext ctx)
     {
+        if ((ctx.Request.Path.Value?.Length ?? 0) + ctx.Request.QueryString.Value?.Length > MaxUrlLength)
+        {
+            await ProblemWriter.WriteAsync(ctx, 414, "URI too long", $"The path and query string must be at most {MaxUrlLength} characters; send long filters in fewer values.");
+            return;
+        }
         try
         {
             await next(ctx);

@@ -31,11 +31,18 @@ public static class PostgresErrorMapper
             PostgresErrorCodes.StringDataRightTruncation or PostgresErrorCodes.NumericValueOutOfRange
                 or PostgresErrorCodes.InvalidTextRepresentation or PostgresErrorCodes.InvalidDatetimeFormat
                 or PostgresErrorCodes.DatetimeFieldOverflow or PostgresErrorCodes.InvalidParameterValue
-                or PostgresErrorCodes.InvalidBinaryRepresentation or PostgresErrorCodes.ExclusionViolation =>
+                or PostgresErrorCodes.InvalidBinaryRepresentation or PostgresErrorCodes.ExclusionViolation
+                // Text the checks in JsonText/ListQuery should already have refused (NUL, bad escapes): never a 500.
+                or PostgresErrorCodes.CharacterNotInRepertoire or PostgresErrorCodes.UntranslatableCharacter
+                or PostgresErrorCodes.InvalidEscapeSequence or PostgresErrorCodes.InvalidRegularExpression =>
                 ProblemException.Validation(new Dictionary<string, string[]> { [e.ColumnName ?? "_"] = [e.MessageText] }),
             PostgresErrorCodes.InsufficientPrivilege => ProblemException.Forbidden(e.MessageText),
             PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.LockNotAvailable =>
                 ProblemException.Conflict("The row was changed concurrently; retry the request."),
+            // A trigger refusing a state transition (billing: a paid invoice, a line on an open invoice).
+            "CL409" => ProblemException.Conflict(e.MessageText, new Dictionary<string, string[]> { [e.ColumnName ?? "status"] = [e.MessageText] }),
+            PostgresErrorCodes.RaiseException when e.ColumnName is { } column =>
+                ProblemException.Validation(new Dictionary<string, string[]> { [column] = [e.MessageText] }),
             PostgresErrorCodes.RaiseException => ProblemException.Validation(new Dictionary<string, string[]> { ["_"] = [e.MessageText] }),
             _ => null,
         };

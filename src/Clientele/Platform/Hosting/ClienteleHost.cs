@@ -1,4 +1,5 @@
 using Clientele.Platform.Auth;
+using Clientele.Platform.WebConsole;
 using Clientele.Platform.Database;
 using Clientele.Platform.Errors;
 using Clientele.Platform.Idempotency;
@@ -66,8 +67,11 @@ public static class ClienteleHost
         s.AddSingleton<TenantSessions>();
         s.AddScoped<TenantContext>();
         s.AddDataProtection().SetApplicationName("Clientele")
-            .AddKeyManagementOptions(o => o.XmlRepository = new PostgresXmlRepository(appDataSource));
+            .AddKeyManagementOptions(o => o.XmlRepository = new PostgresXmlRepository(appDataSource))
+            .ProtectKeyRing(builder.Configuration, bootLoggers.CreateLogger("Clientele.DataProtection"));
         s.AddClienteleAuthentication();
+        s.AddClienteleConsole();
+        s.AddScoped<ConsoleChrome>();
         s.AddClienteleSecurityHeaders(builder.Configuration);
         s.AddClienteleRateLimits(builder.Configuration);
         s.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
@@ -77,7 +81,13 @@ public static class ClienteleHost
         s.AddClienteleScheduler(builder.Configuration, db.Settings.AppConnectionString);
         s.AddSystemJob("platform.idempotency_purge", builder.Configuration["Idempotency:PurgeCron"] ?? "0 7 * * * ?",
             (run, ct) => IdempotencyPurgeJob.PurgeAsync(run.Services.GetRequiredService<AppDataSource>(), ct), "Deletes Idempotency-Key records past 24 hours");
-        s.Configure<KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = MaxBodyBytes);
+        s.Configure<KestrelServerOptions>(o =>
+        {
+            o.Limits.MaxRequestBodySize = MaxBodyBytes;
+            // Kestrel answers a too-long request line itself with an empty 414; letting lines up to
+            // 64 KB through means ErrorHandlingMiddleware answers past MaxUrlLength with problem+json.
+            o.Limits.MaxRequestLineSize = 64 * 1024;
+        });
 
         var app = builder.Build();
         app.Lifetime.ApplicationStopped.Register(() =>
@@ -93,6 +103,7 @@ public static class ClienteleHost
             await next(ctx);
         });
         app.UseMiddleware<ErrorHandlingMiddleware>();
+        app.UseClienteleConsole();
         app.UseAuthentication();
         app.Use(async (ctx, next) =>
         {
@@ -106,7 +117,7 @@ public static class ClienteleHost
 
         app.MapClienteleOpenApi();
         DatabaseReadyCheck.Map(app);
-        app.MapGet("/", () => Results.Redirect("/docs")).ExcludeFromDescription();
+        app.MapClienteleConsole();
 
         foreach (var m in IModule.All) m.MapRoot(app);
         var api = app.MapGroup("/api/v1").RequireAuthorization();

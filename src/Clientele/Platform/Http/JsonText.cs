@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Unicode;
+using Clientele.Platform.Errors;
 
 namespace Clientele.Platform.Http;
 
@@ -74,6 +75,14 @@ public static class JsonText
             default:
                 return null;
         }
+    }
+
+    /// <summary>The 422 for a body problem, keyed by the top-level field; a problem inside a JSON or array value says where.</summary>
+    public static ProblemException Refuse(Problem bad)
+    {
+        var cut = bad.Path.IndexOfAny(['.', '[']);
+        return cut <= 0 ? ProblemException.Validation(bad.Path, bad.Reason)
+            : ProblemException.Validation(bad.Path[..cut], $"{bad.Path[cut..].TrimStart('.')}: {bad.Reason}");
     }
 
     private static string Or(string path) => path.Length > 0 ? path : "_";

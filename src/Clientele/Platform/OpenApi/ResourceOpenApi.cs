@@ -58,6 +58,10 @@ public static class ResourceOpenApi
         };
 
         foreach (var key in doc.Paths.Keys.Where(k => k.Contains("{table}", StringComparison.Ordinal)).ToList()) doc.Paths.Remove(key);
+        // Literal module routes on a resource's own path (POST /api/v1/agent_sessions takes
+        // {customer_id, title}) replace the generic operation, so the document must show theirs.
+        var literals = registry.All.Select(d => $"/api/v1/{d.Table}").Where(doc.Paths.ContainsKey)
+            .ToDictionary(p => p, p => doc.Paths[p].Operations ?? new Dictionary<HttpMethod, OpenApiOperation>());
 
         foreach (var def in registry.All)
         {
@@ -80,6 +84,12 @@ public static class ResourceOpenApi
             if (def.CanCreate)
                 collection.AddOperation(HttpMethod.Post, Op($"Create a {ResourceRegistry.Singular(def.Table)}", null, tag, [Header("Idempotency-Key", "Replays the first response for 24 h")],
                     new OpenApiSchemaReference(name + "Input", doc), ("201", "Created", new OpenApiSchemaReference(name, doc))));
+            if (literals.TryGetValue($"/api/v1/{def.Table}", out var own))
+                foreach (var (method, op) in own)
+                {
+                    collection.Operations?.Remove(method);
+                    collection.AddOperation(method, op);
+                }
             doc.Paths[$"/api/v1/{def.Table}"] = collection;
 
             var item = new OpenApiPathItem();

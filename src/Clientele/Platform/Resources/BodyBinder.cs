@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Clientele.Platform.Errors;
+using Clientele.Platform.Http;
 using Microsoft.AspNetCore.DataProtection;
 
 namespace Clientele.Platform.Resources;
@@ -23,6 +24,8 @@ public sealed class BodyBinder(IDataProtectionProvider protection)
             using var doc = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 32 });
             if (doc.RootElement.ValueKind != JsonValueKind.Object)
                 throw ProblemException.BadRequest("The request body must be a JSON object.");
+            // The one text check of the generic API (NUL, lone surrogates, invalid UTF-8, a field twice).
+            if (JsonText.Find(doc.RootElement) is { } bad) throw JsonText.Refuse(bad);
             return doc.RootElement.Clone();
         }
         catch (JsonException e)

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Clientele.Platform.Errors;
+using Clientele.Platform.Http;
 using Microsoft.AspNetCore.Http;
 using Npgsql;
 
@@ -36,7 +37,8 @@ public sealed class ListQuery
 
         var orderText = q.TryGetValue("order", out var o) ? o.ToString() : "-id";
         var desc = orderText.StartsWith('-');
-        var orderName = orderText.TrimStart('-', '+');
+        // One optional sign: "--id" or "+-id" is a typo, not a field.
+        var orderName = orderText.Length > 0 && orderText[0] is '-' or '+' ? orderText[1..] : orderText;
         if (!def.ByName.TryGetValue(orderName, out var orderCol) || !orderCol.Sortable)
         {
             errors.Add("order", $"'{orderName}' is not a sortable field of {def.Table}");
@@ -88,6 +90,12 @@ public sealed class ListQuery
             foreach (var raw in values)
             {
                 var text = raw ?? "";
+                // The one text check of list filters (PostgreSQL refuses NUL in text: 22021).
+                if (JsonText.Check(text) is { } badText)
+                {
+                    errors.Add(key, badText);
+                    continue;
+                }
                 if (op == "is_null")
                 {
                     if (!bool.TryParse(text, out var isNull)) errors.Add(key, "must be true or false");
@@ -103,6 +111,12 @@ public sealed class ListQuery
                 if (op == "like" && kind != ColumnKind.Text)
                 {
                     errors.Add(key, "[like] applies to text fields");
+                    continue;
+                }
+                if (op == "like" && EndsWithEscape(text))
+                {
+                    // ILIKE's escape character is \; a pattern ending in a lone one is PostgreSQL's 22025.
+                    errors.Add(key, "ends with an unfinished escape (\\); write \\\\ for a literal backslash");
                     continue;
                 }
                 if (op == "in")
@@ -126,11 +140,11 @@ public sealed class ListQuery
             try
             {
                 var cursor = JsonSerializer.Deserialize<Cursor>(Convert.FromBase64String(FromBase64Url(c!)));
-                if (cursor is null || cursor.O != orderCol.Name || cursor.D != desc)
+                if (cursor is null || cursor.O != orderCol.Name || cursor.D != desc || JsonText.Check(cursor.V) is not null)
                     errors.Add("cursor", "does not belong to this order; pass the same order as the request that returned it");
                 else query._cursor = cursor;
             }
-            catch (Exception e) when (e is FormatException or JsonException)
+            catch (Exception e) when (e is FormatException or JsonException or InvalidOperationException or ArgumentException)
             {
                 errors.Add("cursor", "is not a cursor returned by this API");
             }
@@ -223,6 +237,13 @@ public sealed class ListQuery
     {
         var json = JsonSerializer.SerializeToUtf8Bytes(new Cursor(OrderBy.Name, Descending, orderValue, lastId));
         return Convert.ToBase64String(json).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    }
+
+    private static bool EndsWithEscape(string pattern)
+    {
+        var n = 0;
+        for (var i = pattern.Length - 1; i >= 0 && pattern[i] == '\\'; i--) n++;
+        return n % 2 == 1;
     }
 
     private static string FromBase64Url(string s)

@@ -36,7 +36,8 @@ public static class ValueParser
             case ColumnKind.Int32 when e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out var i): value = i; return true;
             case ColumnKind.Int64 when e.ValueKind == JsonValueKind.Number && e.TryGetInt64(out var l): value = l; return true;
             case ColumnKind.Decimal when e.ValueKind == JsonValueKind.Number && e.TryGetDecimal(out var d): value = d; return true;
-            case ColumnKind.Double when e.ValueKind == JsonValueKind.Number && e.TryGetDouble(out var db): value = db; return true;
+            // .NET reads 1e400 as Infinity, which no float column accepts as a number.
+            case ColumnKind.Double when e.ValueKind == JsonValueKind.Number && e.TryGetDouble(out var db) && double.IsFinite(db): value = db; return true;
             case ColumnKind.Bool when e.ValueKind is JsonValueKind.True or JsonValueKind.False: value = e.GetBoolean(); return true;
             case ColumnKind.Text when e.ValueKind == JsonValueKind.String: value = e.GetString(); return true;
             case ColumnKind.Bytes when e.ValueKind == JsonValueKind.String && e.TryGetBytesFromBase64(out var b): value = b; return true;
@@ -57,7 +58,7 @@ public static class ValueParser
             case ColumnKind.Int32 when int.TryParse(text, NumberStyles.Integer, inv, out var i): value = i; return true;
             case ColumnKind.Int64 when long.TryParse(text, NumberStyles.Integer, inv, out var l): value = l; return true;
             case ColumnKind.Decimal when decimal.TryParse(text, NumberStyles.Number, inv, out var d): value = d; return true;
-            case ColumnKind.Double when double.TryParse(text, NumberStyles.Float, inv, out var db): value = db; return true;
+            case ColumnKind.Double when double.TryParse(text, NumberStyles.Float, inv, out var db) && double.IsFinite(db): value = db; return true;
             case ColumnKind.Bool when bool.TryParse(text, out var b): value = b; return true;
             case ColumnKind.Timestamp when DateTimeOffset.TryParse(text, inv, DateTimeStyles.AssumeUniversal, out var ts) && LooksLikeIsoDate(text):
                 value = ts.UtcDateTime; return true;

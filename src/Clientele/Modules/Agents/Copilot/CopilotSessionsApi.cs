@@ -6,7 +6,9 @@ using Clientele.Platform.Http;
 using Clientele.Platform.Resources;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.OpenApi;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.OpenApi;
 
 namespace Clientele.Modules.Agents.Copilot;
 
@@ -26,7 +28,32 @@ public static class CopilotSessionsApi
     {
         var g = api.MapGroup("/agent_sessions").WithTags("Copilot");
         g.MapPost("", Create).WithName("CreateAgentSession")
-            .WithSummary("Start a copilot session about a customer: {customer_id, title?} → 201 agent_sessions row");
+            .WithSummary("Start a copilot session about a customer: {customer_id, title?} → 201 agent_sessions row")
+            .AddOpenApiOperationTransformer((op, _, _) =>
+            {
+                // The body is read by JsonBody (snake_case), so the document states it by hand.
+                op.RequestBody = new OpenApiRequestBody
+                {
+                    Required = true,
+                    Content = new Dictionary<string, OpenApiMediaType>
+                    {
+                        ["application/json"] = new()
+                        {
+                            Schema = new OpenApiSchema
+                            {
+                                Type = JsonSchemaType.Object,
+                                Required = new HashSet<string> { "customer_id" },
+                                Properties = new Dictionary<string, IOpenApiSchema>
+                                {
+                                    ["customer_id"] = new OpenApiSchema { Type = JsonSchemaType.String, Format = "uuid", Description = "the customer the session is about" },
+                                    ["title"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "optional; defaults to the customer's name" },
+                                },
+                            },
+                        },
+                    },
+                };
+                return Task.CompletedTask;
+            });
         g.MapPost("/{id}/messages", Ask).WithName("AskCopilot")
             .WithSummary("Ask the copilot about the session's customer: {content} → 201 the answer (agent_messages), the question type and the proposed actions (pending approvals)");
     }
@@ -47,20 +74,27 @@ public static class CopilotSessionsApi
         errors.ThrowIfAny();
 
         await using var s = sessions.Open(tenant);
-        string customerName;
-        customerName = await s.ExecuteScalarAsync("SELECT coalesce(nullif(company_name, ''), nullif(name, ''), email) FROM customers WHERE organization_id = $1 AND id = $2 AND deleted_at IS NULL",
-            [tenant.OrganizationId, body.CustomerId!.Value], ct) as string ?? throw ProblemException.Validation("customer_id", "refers to a customer that does not exist");
-        var id = Guid.CreateVersion7();
-        var context = new JsonObject { ["title"] = body.Title?.Trim() ?? $"Copilot: {customerName}", ["customer_name"] = customerName, ["turns"] = 0 };
-        await s.ExecuteAsync("""
-            INSERT INTO agent_sessions (id, organization_id, customer_id, user_id, status, active_agent, deployed_agents, context)
-            VALUES ($1, $2, $3, $4, 'active', 'copilot', ARRAY['copilot'], $5)
-            """,
-            [id, tenant.OrganizationId, body.CustomerId!.Value, SqlArg.Uuid(tenant.UserId), SqlArg.Jsonb(context)], ct);
+        var id = await CreateSessionAsync(s, body.CustomerId!.Value, body.Title, ct);
         var row = await store.GetAsync(s, registry.Find("agent_sessions")!, id, [], false, ct);
         await AuditWriter.WriteAsync(s, "agent_sessions", id, "create", new JsonObject { ["after"] = JsonNode.Parse(row.Json) }, ct);
         await s.CommitAsync(ct);
         return new JsonBytesResult(row.Json, 201, row.ETag, $"/api/v1/agent_sessions/{id}");
+    }
+
+    /// <summary>Starts a session about the customer in the caller's transaction (422 customer_id when it does not exist); its id.</summary>
+    internal static async Task<Guid> CreateSessionAsync(TenantSession s, Guid customerId, string? title, CancellationToken ct)
+    {
+        string customerName;
+        customerName = await s.ExecuteScalarAsync("SELECT coalesce(nullif(company_name, ''), nullif(name, ''), email) FROM customers WHERE organization_id = $1 AND id = $2 AND deleted_at IS NULL",
+            [s.OrganizationId, customerId], ct) as string ?? throw ProblemException.Validation("customer_id", "refers to a customer that does not exist");
+        var id = Guid.CreateVersion7();
+        var context = new JsonObject { ["title"] = title?.Trim() ?? $"Copilot: {customerName}", ["customer_name"] = customerName, ["turns"] = 0 };
+        await s.ExecuteAsync("""
+            INSERT INTO agent_sessions (id, organization_id, customer_id, user_id, status, active_agent, deployed_agents, context)
+            VALUES ($1, $2, $3, $4, 'active', 'copilot', ARRAY['copilot'], $5)
+            """,
+            [id, s.OrganizationId, customerId, SqlArg.Uuid(s.Tenant.UserId), SqlArg.Jsonb(context)], ct);
+        return id;
     }
 
     private static async Task<IResult> Ask(string id, HttpContext ctx, TenantContext tenant, TenantSessions sessions, ResourceRegistry registry, ResourceStore store,
@@ -107,7 +141,7 @@ public static class CopilotSessionsApi
     }
 
     /// <summary>The session, locked: questions in one session are answered one at a time, in order.</summary>
-    private static async Task<CopilotSession?> LockSessionAsync(TenantSession s, Guid id, CancellationToken ct)
+    internal static async Task<CopilotSession?> LockSessionAsync(TenantSession s, Guid id, CancellationToken ct)
     {
         await using var r = await s.ReaderAsync("SELECT id, customer_id, user_id, status FROM agent_sessions WHERE organization_id = $1 AND id = $2 FOR UPDATE",
             [s.OrganizationId, id], ct);

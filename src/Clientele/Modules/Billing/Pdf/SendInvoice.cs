@@ -1,0 +1,57 @@
+using System.Net;
+using System.Net.Mail;
+using System.Net.Mime;
+using Clientele.Modules.Email;
+using Clientele.Platform.Database;
+using Clientele.Platform.Errors;
+
+namespace Clientele.Modules.Billing.Pdf;
+
+/// <summary>
+/// send: mails a finalized invoice (open, paid or uncollectible) to the customer with its PDF
+/// attached, through the email channel's SMTP relay (Smtp__*); sent_at records it. Without SMTP
+/// configured the answer is a 503 problem saying what to set.
+/// </summary>
+public static class SendInvoice
+{
+    private sealed record Target(string Status, string? InvoiceNumber, string Email, string? Name, string OrgName, decimal Amount, decimal AmountPaid, string Currency, DateTime? DueAt);
+
+    public static async Task<ActionOutcome> RunAsync(TenantSession s, Guid id, EmailOptions smtp, DateTime now, CancellationToken ct)
+    {
+        var t = await s.QueryFirstOrDefaultAsync<Target>("""
+            SELECT i.status, i.invoice_number, c.email, c.name, o.name AS org_name, i.amount, i.amount_paid, i.currency, i.due_at
+            FROM invoices i JOIN customers c ON c.organization_id = i.organization_id AND c.id = i.customer_id JOIN organizations o ON o.id = i.organization_id
+            WHERE i.organization_id = @org AND i.id = @id AND i.deleted_at IS NULL FOR UPDATE OF i
+            """, new { org = s.OrganizationId, id }, ct);
+        if (t is null) return ActionOutcome.Missing($"No invoice with id {id}.");
+        if (t.Status is "draft" or "void") return ActionOutcome.NotIn(t.Status, "only a finalized invoice (open, paid or uncollectible) can be sent");
+        if (!smtp.SmtpConfigured)
+            throw new ProblemException(503, "Email is not configured", "Sending invoices needs the SMTP relay: set Smtp__Host (and Smtp__FromAddress, Smtp__Port, Smtp__Username, Smtp__Password).");
+        var pdf = await InvoicePdf.RenderAsync(s, id, ct) ?? throw ProblemException.NotFound($"No invoice with id {id}.");
+        using var mail = new MailMessage
+        {
+            From = new MailAddress(smtp.SmtpFromAddress ?? "billing@clientele.invalid", t.OrgName),
+            Subject = $"Invoice {t.InvoiceNumber} from {t.OrgName}",
+            Body = t.Status == "paid"
+                ? $"Hello {t.Name ?? ""},\n\nattached is invoice {t.InvoiceNumber} for {t.Amount:0.00} {t.Currency}. It is paid: thank you.\n\n{t.OrgName}"
+                : $"Hello {t.Name ?? ""},\n\nattached is invoice {t.InvoiceNumber}: {t.Amount - t.AmountPaid:0.00} {t.Currency} due on {t.DueAt:yyyy-MM-dd}.\n\n{t.OrgName}",
+        };
+        mail.To.Add(new MailAddress(t.Email, t.Name));
+        mail.Attachments.Add(new Attachment(new MemoryStream(pdf.Bytes), pdf.FileName, MediaTypeNames.Application.Pdf));
+        using var client = new SmtpClient(smtp.SmtpHost!, smtp.SmtpPort)
+        {
+            EnableSsl = smtp.SmtpEnableSsl, UseDefaultCredentials = false, Timeout = (int)smtp.SmtpTimeout.TotalMilliseconds,
+        };
+        if (smtp.SmtpUsername is { } user) client.Credentials = new NetworkCredential(user, smtp.SmtpPassword ?? "");
+        try
+        {
+            await client.SendMailAsync(mail, ct);
+        }
+        catch (SmtpException e)
+        {
+            throw new ProblemException(502, "The mail relay refused the invoice", $"SMTP {smtp.SmtpHost}:{smtp.SmtpPort}: {e.Message}");
+        }
+        await s.ExecuteAsync("UPDATE invoices SET sent_at = @now WHERE organization_id = @org AND id = @id", new { org = s.OrganizationId, id, now }, ct);
+        return ActionOutcome.Done;
+    }
+}

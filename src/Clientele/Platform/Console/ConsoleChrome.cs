@@ -1,0 +1,27 @@
+using Clientele.Platform.Database;
+using Npgsql;
+
+namespace Clientele.Platform.WebConsole;
+
+/// <summary>What the layout shows around every page: who is signed in, in which organization.</summary>
+public sealed class ConsoleChrome(TenantContext tenant, TenantSessions sessions)
+{
+    public sealed record Who(string Name, string Email, string Organization, string Role);
+
+    private Who? _who;
+
+    public async Task<Who> WhoAsync(CancellationToken ct)
+    {
+        if (_who is not null) return _who;
+        if (!tenant.IsSet) return _who = new Who("", "", "", tenant.Role);
+        await using var s = sessions.Open(tenant);
+        await using var r = await s.ReadAsync("""
+            SELECT coalesce(u.name, u.email, ''), coalesce(u.email, ''), o.name
+            FROM organizations o LEFT JOIN users u ON u.organization_id = o.id AND u.id = $2
+            WHERE o.id = $1
+            """, [new NpgsqlParameter { Value = tenant.OrganizationId }, new NpgsqlParameter { Value = (object?)tenant.UserId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid }], ct);
+        return _who = await r.ReadAsync(ct)
+            ? new Who(r.GetString(0), r.GetString(1), r.GetString(2), tenant.Role)
+            : new Who("", "", "", tenant.Role);
+    }
+}

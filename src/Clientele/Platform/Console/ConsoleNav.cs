@@ -1,0 +1,34 @@
+namespace Clientele.Platform.WebConsole;
+
+/// <summary>
+/// The left navigation. A module adds its entry here when its first page lands; entries without
+/// an href are placeholders for pages other issues will build (shown as "soon", not as links).
+/// </summary>
+public static class ConsoleNav
+{
+    public sealed record Item(string Label, string? Href, string Icon);
+
+    public static readonly IReadOnlyList<Item> Main =
+    [
+        new("Home", "/app", "⌂"),
+        new("Inbox", "/app/inbox", "✉"),
+        new("Customers", "/app/customers", "☺"),
+        new("Approvals", "/app/approvals", "✓"),
+        new("Agents", "/app/agents", "✦"),
+        new("Settings", "/app/settings", "⚙"),
+    ];
+
+    public static readonly IReadOnlyList<Item> Soon =
+    [
+        new("Billing", null, "$"),
+        new("Success", null, "♥"),
+        new("Sales", null, "↗"),
+        new("Automation", null, "⟳"),
+        new("Team", null, "☷"),
+        new("Reports", null, "▤"),
+    ];
+
+    /// <summary>"/app" is current only on the home page; the others also for their sub-pages.</summary>
+    public static bool IsCurrent(Item item, string path) =>
+        item.Href == "/app" ? path is "/app" or "/app/" : item.Href is not null && (path == item.Href || path.StartsWith(item.Href + "/", StringComparison.Ordinal));
+}
