@@ -25,11 +25,11 @@ public static class ScheduledTasksApi
             .WithSummary("Change a scheduled task; a new schedule, zone or is_active reschedules it");
     }
 
-    private static async Task<IResult> Create(HttpContext ctx, ResourceRegistry registry, ResourceStore store, TenantSessions sessions, TenantContext tenant, ScheduledTaskScheduler scheduler)
+    private static async Task<IResult> Create(HttpContext ctx, ResourceRegistry registry, ResourceStore store, TenantSessions sessions, TenantContext tenant, ScheduledTaskScheduler scheduler, BodyBinder binder)
     {
         if (!tenant.CanWrite) throw ProblemException.Forbidden("The viewer role (or a read-only API key) cannot change data.");
         var def = registry.Find("scheduled_tasks")!;
-        var body = JsonNode.Parse(BodyBinder.ParseObject(await JsonBody.ReadBytesAsync(ctx)).GetRawText())!.AsObject();
+        var body = await AutomationBody.ReadAsync(ctx, binder, registry.Find("scheduled_tasks")!);
         await using var s = sessions.Open(tenant);
         var active = body["is_active"] is not JsonValue a || !a.TryGetValue<bool>(out var isActive) || isActive;
         var next = await NextRunAsync(s, body["schedule"]?.ToString(), body["parameters"]?["time_zone"]?.ToString(), requireSchedule: true, ctx.RequestAborted);
@@ -39,12 +39,12 @@ public static class ScheduledTasksApi
         return new JsonBytesResult(result.Json, 201, result.ETag, $"/api/v1/scheduled_tasks/{result.Id}");
     }
 
-    private static async Task<IResult> Patch(string id, HttpContext ctx, ResourceRegistry registry, ResourceStore store, TenantSessions sessions, TenantContext tenant, ScheduledTaskScheduler scheduler)
+    private static async Task<IResult> Patch(string id, HttpContext ctx, ResourceRegistry registry, ResourceStore store, TenantSessions sessions, TenantContext tenant, ScheduledTaskScheduler scheduler, BodyBinder binder)
     {
         if (!tenant.CanWrite) throw ProblemException.Forbidden("The viewer role (or a read-only API key) cannot change data.");
         var def = registry.Find("scheduled_tasks")!;
         if (!Guid.TryParse(id, out var taskId)) throw ProblemException.NotFound($"No scheduled_task with id {id}.");
-        var body = JsonNode.Parse(BodyBinder.ParseObject(await JsonBody.ReadBytesAsync(ctx)).GetRawText())!.AsObject();
+        var body = await AutomationBody.ReadAsync(ctx, binder, registry.Find("scheduled_tasks")!);
         await using var s = sessions.Open(tenant);
         var current = JsonNode.Parse((await store.GetAsync(s, def, taskId, [], false, ctx.RequestAborted)).Json)!.AsObject();
         var reschedules = body.ContainsKey("schedule") || body.ContainsKey("parameters") || body.ContainsKey("is_active");

@@ -35,10 +35,10 @@ public static class TriggersApi
         errors.ThrowIfAny(422);
     }
 
-    private static async Task<IResult> Create(HttpContext ctx, ResourceRegistry registry, ResourceStore store, TenantSessions sessions, TenantContext tenant)
+    private static async Task<IResult> Create(HttpContext ctx, ResourceRegistry registry, ResourceStore store, TenantSessions sessions, TenantContext tenant, BodyBinder binder)
     {
         if (!tenant.CanWrite) throw ProblemException.Forbidden("The viewer role (or a read-only API key) cannot change data.");
-        var body = JsonNode.Parse(BodyBinder.ParseObject(await JsonBody.ReadBytesAsync(ctx)).GetRawText())!.AsObject();
+        var body = await AutomationBody.ReadAsync(ctx, binder, registry.Find("triggers")!);
         Check(body, create: true);
         if (!body.ContainsKey("user_id") && tenant.UserId is { } me) body["user_id"] = me;
         await using var s = sessions.Open(tenant);
@@ -46,11 +46,11 @@ public static class TriggersApi
         return new JsonBytesResult(result.Json, 201, result.ETag, $"/api/v1/triggers/{result.Id}");
     }
 
-    private static async Task<IResult> Patch(string id, HttpContext ctx, ResourceRegistry registry, ResourceStore store, TenantSessions sessions, TenantContext tenant)
+    private static async Task<IResult> Patch(string id, HttpContext ctx, ResourceRegistry registry, ResourceStore store, TenantSessions sessions, TenantContext tenant, BodyBinder binder)
     {
         if (!tenant.CanWrite) throw ProblemException.Forbidden("The viewer role (or a read-only API key) cannot change data.");
         if (!Guid.TryParse(id, out var guid)) throw ProblemException.NotFound($"No trigger with id {id}.");
-        var body = JsonNode.Parse(BodyBinder.ParseObject(await JsonBody.ReadBytesAsync(ctx)).GetRawText())!.AsObject();
+        var body = await AutomationBody.ReadAsync(ctx, binder, registry.Find("triggers")!);
         Check(body, create: false);
         await using var s = sessions.Open(tenant);
         var result = await store.UpdateAsync(s, registry.Find("triggers")!, guid, JsonSerializer.SerializeToElement(body), ctx.Request.Headers.IfMatch.ToString(), ctx.RequestAborted);

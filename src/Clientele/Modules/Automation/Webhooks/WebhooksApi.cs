@@ -49,10 +49,10 @@ public static class WebhooksApi
         if (!tenant.IsAdmin) throw ProblemException.Forbidden("Webhook endpoints need the admin or owner role.");
     }
 
-    private static async Task<IResult> Create(HttpContext ctx, ResourceRegistry registry, ResourceStore store, TenantSessions sessions, TenantContext tenant, IConfiguration config)
+    private static async Task<IResult> Create(HttpContext ctx, ResourceRegistry registry, ResourceStore store, TenantSessions sessions, TenantContext tenant, IConfiguration config, BodyBinder binder)
     {
         CheckAdmin(tenant);
-        var body = JsonNode.Parse(BodyBinder.ParseObject(await JsonBody.ReadBytesAsync(ctx)).GetRawText())!.AsObject();
+        var body = await AutomationBody.ReadAsync(ctx, binder, registry.Find("webhook_endpoints")!);
         Check(body, create: true, config.GetValue("Webhooks:AllowPrivateNetworks", false));
         var secret = WebhookSignature.NewSecret();
         body["secret"] = secret;
@@ -63,11 +63,11 @@ public static class WebhooksApi
         return new JsonBytesResult(JsonSerializer.SerializeToUtf8Bytes(json), 201, null, $"/api/v1/webhook_endpoints/{result.Id}");
     }
 
-    private static async Task<IResult> Patch(string id, HttpContext ctx, ResourceRegistry registry, ResourceStore store, TenantSessions sessions, TenantContext tenant, IConfiguration config)
+    private static async Task<IResult> Patch(string id, HttpContext ctx, ResourceRegistry registry, ResourceStore store, TenantSessions sessions, TenantContext tenant, IConfiguration config, BodyBinder binder)
     {
         CheckAdmin(tenant);
         if (!Guid.TryParse(id, out var guid)) throw ProblemException.NotFound($"No webhook_endpoint with id {id}.");
-        var body = JsonNode.Parse(BodyBinder.ParseObject(await JsonBody.ReadBytesAsync(ctx)).GetRawText())!.AsObject();
+        var body = await AutomationBody.ReadAsync(ctx, binder, registry.Find("webhook_endpoints")!);
         Check(body, create: false, config.GetValue("Webhooks:AllowPrivateNetworks", false));
         if (body["enabled"] is JsonValue v && v.TryGetValue<bool>(out var on) && on) { body["failing_since"] = null; body["disabled_reason"] = null; }
         await using var s = sessions.Open(tenant);
