@@ -168,7 +168,10 @@ public sealed class CustomerPagesTests(ConsoleFixture app) : ConsoleTests(app)
             return (r.GetGuid(0), r.GetString(1));
         }
         var prospect = await FirstAsync("SELECT id, email FROM prospects WHERE organization_id = $1 ORDER BY id LIMIT 1");
-        var writer = await FirstAsync("SELECT customer_id, customer_phone FROM conversations WHERE organization_id = $1 AND customer_id IS NOT NULL AND customer_phone IS NOT NULL ORDER BY id LIMIT 1");
+        var writerId = await h.CreateCustomerAsync(new { name = "Phoebe Writes-Only", email = $"phoebe-{Guid.NewGuid():N}@search.example" });
+        (await h.PostJsonAsync("/api/v1/conversations", new { customer_id = writerId, customer_phone = "+4917099887766", channel = "whatsapp" }))
+            .Status.ShouldBe(HttpStatusCode.Created);
+        var writer = (Id: writerId, Text: "+4917099887766");
 
         async Task<string> HrefAsync(string q, string kind, Guid id)
         {
