@@ -14,6 +14,9 @@ public static class BenchCli
             case "webhooks":
                 await WebhookIngestionBench.RunAsync(TimeSpan.FromSeconds(seconds));
                 return 0;
+            case "automation":
+                await AutomationBench.RunAsync(TimeSpan.FromSeconds(seconds));
+                return 0;
             case "engine":
                 EngineBench.Run(TimeSpan.FromSeconds(seconds));
                 return 0;
@@ -27,7 +30,7 @@ public static class BenchCli
                 await WebhookCrashBench.RunAsync();
                 return 0;
             default:
-                Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Clientele.Bench -- [resource-api|webhooks|webhooks-crash|pipeline|engine|login-timing] [seconds-per-round]");
+                Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Clientele.Bench -- [resource-api|webhooks|webhooks-crash|pipeline|engine|login-timing|automation] [seconds-per-round]");
                 return 2;
         }
     }

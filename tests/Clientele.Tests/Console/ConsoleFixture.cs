@@ -85,7 +85,7 @@ public sealed partial class ConsoleFixture : ChannelsFixture
     public async Task CheckPageAsync(ConsolePage cp, string screenshotName)
     {
         var page = cp.Page;
-        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        await page.WaitForLoadStateAsync(LoadState.Load); // not NetworkIdle: the inbox keeps an event stream open
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreensDir, screenshotName + ".png"), FullPage = true });
         // DevTools evaluation is not subject to the page's CSP, so axe runs without weakening it.
         if (!await page.EvaluateAsync<bool>("() => typeof window.axe !== 'undefined'")) await page.EvaluateAsync(AxeSource.Value);
@@ -101,17 +101,9 @@ public sealed partial class ConsoleFixture : ChannelsFixture
         cp.Problems.ShouldBeEmpty($"problems on {screenshotName}:\n" + string.Join("\n", cp.Problems));
     }
 
-    private Task<Tenant>? _demo;
-
-    /// <summary>One organization filled with the demo data (as `dotnet run` creates it), shared by the collection's tests; its owner signs in with Password.</summary>
-    public Task<Tenant> DemoAsync() => _demo ??= CreateDemoAsync();
-
-    private async Task<Tenant> CreateDemoAsync()
-    {
-        var t = await SignupAsync("Northwind Demo");
-        await Clientele.Platform.Demo.DemoSeeder.FillAsync(App.Services, t.OrganizationId, t.UserId, CancellationToken.None);
-        return t;
-    }
+    /// <summary>The demo organization (as `dotnet run` creates it) shared by the collection's tests (DemoTenant: the demo's
+    /// user emails are fixed, so one process fills it once); its owner signs in with Password.</summary>
+    public async Task<Tenant> DemoAsync() => (await DemoTenant.GetAsync(this)).Owner;
 
     /// <summary>A user of the tenant with a role and the fixture's password (set through the database, as invitations come later).</summary>
     public async Task<string> UserAsync(Tenant t, string role, string? name = null)

@@ -1,4 +1,6 @@
+using Clientele.Platform.Database;
 using Clientele.Platform.Hosting;
+using Clientele.Platform.Scheduling;
 using Clientele.Platform.Resources;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
@@ -36,7 +38,13 @@ public sealed class AnalyticsModule : IModule
             .Describe("Every language-model call with workflow, node, model, tokens, latency and cost.");
     }
 
-    public void AddServices(IServiceCollection services, IConfiguration config) => services.AddHostedService<MaintenanceJob>();
+    public void AddServices(IServiceCollection services, IConfiguration config)
+    {
+        if (!config.GetValue("Maintenance:Enabled", true)) return;
+        services.AddSystemJob("analytics.maintenance", config["Maintenance:Cron"] ?? "0 0 * * * ?",
+            (run, ct) => MaintenanceJob.RunOnceAsync(run.Services.GetRequiredService<AppDataSource>(), ct),
+            "Refreshes mv_organization_metrics, keeps analytics partitions current, drops those past 90 days");
+    }
 
     public void MapEndpoints(RouteGroupBuilder api) => ReportsApi.Map(api);
 }

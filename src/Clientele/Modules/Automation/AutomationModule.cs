@@ -1,5 +1,11 @@
+using Clientele.Modules.Automation.Scheduling;
+using Clientele.Modules.Automation.Triggers;
 using Clientele.Platform.Hosting;
+using Clientele.Platform.Scheduling;
 using Clientele.Platform.Resources;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Clientele.Modules.Automation;
 
@@ -17,7 +23,7 @@ public sealed class AutomationModule : IModule
             .Computed<decimal>("duration_seconds", "round(coalesce(extract(epoch FROM completed_at - started_at), 0), 3)")
             .Describe("Runs of workflows with status, timing, error and execution log.");
         r.Table("scheduled_tasks")
-            .Computed<bool>("is_overdue", "(is_active AND next_run_at IS NOT NULL AND next_run_at < now())")
+            .Computed<bool>("is_overdue", "(is_active AND next_run_at IS NOT NULL AND next_run_at < now() - interval '2 minutes')")
             .Describe("Tasks run on a cron schedule, with their last and next run.");
         r.Table("triggers")
             .Describe("Rules that fire actions when a customer event matches their condition, with cooldown and daily limit.");
@@ -25,5 +31,18 @@ public sealed class AutomationModule : IModule
             .Describe("Firings of triggers: the event, the actions executed and whether they succeeded.");
         r.Table("automations")
             .Describe("Automations described in natural language and run as steps on a schedule or trigger.");
+    }
+
+    public void AddServices(IServiceCollection services, IConfiguration config)
+    {
+        services.AddSingleton<ScheduledTaskScheduler>();
+        services.AddSystemJob("automation.scheduled_tasks_reconcile", config["Automation:ReconcileCron"] ?? "0 */5 * * * ?",
+            (run, ct) => ScheduledTaskReconciler.RunAsync(run.Services, ct), "Gives every active scheduled task its Quartz job (overdue ones run now)");
+    }
+
+    public void MapEndpoints(RouteGroupBuilder api)
+    {
+        ScheduledTasksApi.Map(api);
+        TriggersApi.Map(api);
     }
 }

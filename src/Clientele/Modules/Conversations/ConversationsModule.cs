@@ -1,4 +1,8 @@
+using Clientele.Modules.Conversations.Inbox;
 using Clientele.Platform.Hosting;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Clientele.Platform.Resources;
 
 namespace Clientele.Modules.Conversations;
@@ -6,6 +10,11 @@ namespace Clientele.Modules.Conversations;
 /// <summary>Conversations of seeds 000 and 001, their messages and the multi-agent bookkeeping around them.</summary>
 public sealed class ConversationsModule : IModule
 {
+    public void AddServices(IServiceCollection services, IConfiguration config) => services.AddSingleton<ConversationActions>();
+
+    /// <summary>The console inbox's live stream (its pages are in Pages/).</summary>
+    public void MapRoot(IEndpointRouteBuilder app) => InboxStream.Map(app);
+
     public void ConfigureResources(ResourceOptions r)
     {
         r.Table("conversations")
@@ -25,6 +34,8 @@ public sealed class ConversationsModule : IModule
             .Describe("Logical agents working on a conversation together (sequential, parallel, debate, verification, expert panel).");
         r.Table("conversation_tags")
             .Describe("Tags on conversations, each once per conversation.");
+        r.Table("conversation_notes")
+            .Describe("Private notes of the team on a conversation: never sent on the channel, never part of the AI's context.");
         r.Table("extractions")
             .Describe("Lead scoring extracted from a channel conversation (intent, urgency, budget, fit, engagement, CTAs); is_latest is the current one.");
     }

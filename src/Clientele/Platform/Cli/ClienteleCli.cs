@@ -114,6 +114,7 @@ public static class ClienteleCli
             var url = urls.FirstOrDefault() ?? "http://localhost:5000";
             Spectre.WriteLine();
             Spectre.WriteLine($"  Clientele is running at {url}");
+            Spectre.WriteLine(demo is null ? $"  Console:    {url}" : $"  Console:    open {url} and sign in with {demo.Email} / {demo.Password ?? "(the password in .clientele/demo-credentials.json)"}");
             Spectre.WriteLine($"  API docs:   {url}/docs   (OpenAPI: {url}/openapi/v1.json)");
             if (db.Local is not null) Spectre.WriteLine($"  Database:   local PostgreSQL in {db.Local.DataDir} (port {db.Local.Port})");
             if (demo is not null)

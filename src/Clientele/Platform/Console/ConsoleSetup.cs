@@ -47,6 +47,8 @@ public static class ConsoleSetup
             o.Cookie.HttpOnly = true;
             o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
         });
+        services.AddSingleton<ConsoleLive>();
+        services.AddHostedService(sp => sp.GetRequiredService<ConsoleLive>());
         return services;
     }
 

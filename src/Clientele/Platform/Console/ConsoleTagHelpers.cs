@@ -95,8 +95,8 @@ public sealed class KeysetPagerTagHelper : TagHelper
         output.TagMode = TagMode.StartTagAndEndTag;
         var e = HtmlEncoder.Default;
         var html = "";
-        if (req.Query.ContainsKey("after")) html += $"<a href=\"{e.Encode(QueryLinks.With(req, ("after", null)))}\">First page</a>";
-        if (Next is not null) html += $"<a href=\"{e.Encode(QueryLinks.With(req, ("after", Next)))}\" rel=\"next\">{e.Encode(Label)} →</a>";
+        if (req.Query.ContainsKey("after")) html += $"<a href=\"{e.Encode(QueryLinks.With(req, ("after", null), ("handler", null)))}\">First page</a>";
+        if (Next is not null) html += $"<a href=\"{e.Encode(QueryLinks.With(req, ("after", Next), ("handler", null)))}\" rel=\"next\">{e.Encode(Label)} →</a>";
         output.Content.SetHtmlContent(html);
     }
 }

@@ -3,40 +3,14 @@ namespace Clientele.Platform.Demo;
 internal static partial class DemoData
 {
     /// <summary>
-    /// Rollups and event streams: a week of conversation analytics and daily metrics, feature usage,
+    /// Event streams: feature usage,
     /// an A/B test, agent performance (channel agents by id, support agents by name), product events,
     /// the activity feed (and a year-old archived entry), and the LLM cost ledger.
     /// </summary>
     public static async Task AnalyticsAsync(DemoContext d)
     {
         var f = DemoContext.FakerFor("analytics");
-        for (var day = 7; day >= 1; day--)
-        {
-            var total = f.Random.Int(40, 90);
-            var resolved = total * f.Random.Int(70, 90) / 100;
-            var escalated = f.Random.Int(1, Math.Max(1, (total - resolved) / 2));
-            await d.CreateAsync("conversation_analytics", new
-            {
-                date = d.Day(-day), total_conversations = total, resolved_conversations = resolved, escalated_conversations = escalated,
-                avg_resolution_time_seconds = f.Random.Int(300, 1500), avg_sentiment = Math.Round(f.Random.Double(0.1, 0.5), 2), avg_csat = Math.Round(f.Random.Double(3.8, 4.8), 2),
-            });
-            if (day <= 3)
-            {
-                var wa = total / 3;
-                await d.CreateAsync("conversation_analytics", new
-                {
-                    date = d.Day(-day), channel = "whatsapp", total_conversations = wa, resolved_conversations = wa * 4 / 5, escalated_conversations = 1,
-                    avg_resolution_time_seconds = f.Random.Int(200, 900), avg_sentiment = 0.4, avg_csat = 4.5,
-                });
-            }
-            await d.CreateAsync("daily_metrics", new
-            {
-                date = d.Day(-day), total_messages = total * 9, total_conversations = total, total_tokens = (long)total * 9 * 350,
-                unique_users = f.Random.Int(4, 7), avg_response_time = Math.Round(f.Random.Decimal(1.2m, 4.5m), 2), agent_count = 3,
-                workflow_executions = f.Random.Int(5, 30),
-            });
-        }
-
+        // conversation_analytics and daily_metrics are computed from the rows at the end (RollupsAsync).
         foreach (var c in d.Customers.Where(c => c.Paying).Take(5))
             foreach (var feature in new[] { "inbox", "whatsapp_flows", "reports" })
                 await d.CreateAsync("feature_usage", new

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Clientele.Platform.Hosting;
 using Clientele.Platform.Jobs;
 using Clientele.Platform.Resources;
+using Clientele.Platform.Scheduling;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -18,6 +19,14 @@ public sealed class DomainEventsModule : IModule
     public void AddServices(IServiceCollection services, IConfiguration config)
     {
         services.AddHostedService<DomainEventSignalRegistration>();
+        var keepDays = config.GetValue("Automation:EventRetentionDays", 90);
+        services.AddSystemJob("automation.domain_event_partitions", config["Automation:EventPartitionsCron"] ?? "0 20 3 * * ?", async (run, ct) =>
+        {
+            var app = run.Services.GetRequiredService<Database.AppDataSource>();
+            await using var cmd = app.DataSource.CreateCommand("SELECT clientele_create_domain_event_partitions(3), clientele_drop_old_domain_event_partitions(make_interval(days => $1))");
+            cmd.Parameters.AddWithValue(keepDays);
+            await cmd.ExecuteNonQueryAsync(ct);
+        }, "Creates the coming months' domain_events partitions and drops those past Automation:EventRetentionDays");
         foreach (var type in typeof(IDomainEventSubscriber).Assembly.GetTypes().Where(t => t is { IsClass: true, IsAbstract: false } && typeof(IDomainEventSubscriber).IsAssignableFrom(t)))
             services.AddSingleton(typeof(IDomainEventSubscriber), type);
     }

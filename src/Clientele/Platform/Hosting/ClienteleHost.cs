@@ -6,6 +6,7 @@ using Clientele.Platform.Idempotency;
 using Clientele.Platform.Jobs;
 using Clientele.Platform.OpenApi;
 using Clientele.Platform.Resources;
+using Clientele.Platform.Scheduling;
 using Clientele.Platform.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection;
@@ -75,9 +76,11 @@ public static class ClienteleHost
         s.AddClienteleRateLimits(builder.Configuration);
         s.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
         s.AddClienteleOpenApi();
-        s.AddHostedService<IdempotencyPurgeJob>();
         s.AddHttpClient();
         s.AddClienteleJobs();
+        s.AddClienteleScheduler(builder.Configuration, db.Settings.AppConnectionString);
+        s.AddSystemJob("platform.idempotency_purge", builder.Configuration["Idempotency:PurgeCron"] ?? "0 7 * * * ?",
+            (run, ct) => IdempotencyPurgeJob.PurgeAsync(run.Services.GetRequiredService<AppDataSource>(), ct), "Deletes Idempotency-Key records past 24 hours");
         s.Configure<KestrelServerOptions>(o =>
         {
             o.Limits.MaxRequestBodySize = MaxBodyBytes;
