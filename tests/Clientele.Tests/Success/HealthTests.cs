@@ -10,17 +10,17 @@ using Xunit;
 
 namespace Clientele.Tests.Success;
 
-/// <summary>A host that computes health only when asked (recompute_health, the sweep), so each test sees exactly its own computations.</summary>
-public sealed class HealthFixture : AppFixture
-{
-    protected override Dictionary<string, string?> Config => new() { ["Success:HealthRecomputeOnEvents"] = "false" };
-}
+/// <summary>A host that computes health only when asked (recompute_health, the sweep; AppFixture's default), so each test sees exactly its own computations.</summary>
+public sealed class HealthFixture : AppFixture;
 
 /// <summary>A host whose event-driven recomputation is debounced by 3 seconds (60 in production) so the test can watch it.</summary>
 public sealed class HealthEventsFixture : AppFixture
 {
     public const int DebounceSeconds = 3;
-    protected override Dictionary<string, string?> Config => new() { ["Success:HealthDebounceSeconds"] = DebounceSeconds.ToString() };
+    protected override Dictionary<string, string?> Config => new()
+    {
+        ["Success:HealthDebounceSeconds"] = DebounceSeconds.ToString(), ["Success:HealthRecomputeOnEvents"] = "true",
+    };
 }
 
 /// <summary>Issue 11 item 1: the health model computed from the real rows, explained, event-driven and debounced, with its events.</summary>

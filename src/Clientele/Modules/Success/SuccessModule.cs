@@ -1,6 +1,6 @@
 using Clientele.Modules.Success.Health;
 using Clientele.Platform.Hosting;
-using Clientele.Platform.Jobs;
+using Clientele.Platform.Scheduling;
 using Clientele.Platform.Resources;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
@@ -44,12 +44,17 @@ public sealed class SuccessModule : IModule
 
     public void AddServices(IServiceCollection services, IConfiguration config)
     {
-        // The sweep: every customer, nightly by default (a hosted timer until the Quartz scheduler lands).
-        services.AddScheduledWork<HealthSweep>();
+        // The sweep: every customer, on one node of the cluster, nightly by default.
+        services.AddSingleton<HealthSweep>();
+        services.AddSingleton<Approvals.IApprovalAction, SavePlays.SavePlayApproval>();
+        services.AddSystemJob("success.health_sweep", config["Success:HealthSweepCron"] ?? "0 0 2 * * ?",
+            (run, ct) => run.Services.GetRequiredService<HealthSweep>().RunAsync(ct), "Recompute every customer's health, risk signals and health events");
     }
 
     public void MapEndpoints(RouteGroupBuilder api)
     {
         HealthApi.Map(api);
+        Renewals.RenewalsApi.Map(api);
+        SavePlays.SavePlaysApi.Map(api);
     }
 }

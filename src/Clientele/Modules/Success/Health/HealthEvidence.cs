@@ -19,6 +19,7 @@ public sealed class HealthEvidence
     public decimal? Arr { get; set; }
     public decimal? Mrr { get; set; }
     public DateTime? RenewalDate { get; set; }
+    public Guid? CsmId { get; set; }
     // usage (30 days)
     public int UsageDays { get; set; }
     public double? Dau7 { get; set; }
@@ -70,7 +71,7 @@ public sealed class HealthEvidence
     /// <summary>The query: @org, @ids (customer ids), @now. One row per live customer among the ids.</summary>
     public const string Sql = """
         SELECT c.id AS customer_id, coalesce(c.company_name, c.name, c.email) AS name, c.segment, c.nps_score, c.health_score, c.churn_risk,
-               c.arr, c.mrr, c.renewal_date::timestamp AS renewal_date,
+               c.arr, c.mrr, c.renewal_date::timestamp AS renewal_date, c.csm_id,
                u.usage_days, u.dau7, u.dau_prev7, u.mau, u.adoption, u.logins30, u.api_calls30,
                u90.last_login::timestamp AS last_login, u90.usage_days90, coalesce(f.features30, 0) AS features30,
                s.conversations30, s.sentiment30, s.escalations30, s.escalations14, s.csat30, s.open_conversations,

@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using Clientele.Modules.Success.Renewals;
+using Clientele.Modules.Success.SavePlays;
 using Clientele.Platform.Database;
 using Clientele.Platform.Events;
 using Npgsql;
@@ -35,6 +37,7 @@ public static class HealthRecompute
         var outcomes = new List<CustomerHealthOutcome>(evidence.Count);
         var batch = new List<NpgsqlBatchCommand>();
         var events = new List<DomainEventInput>();
+        var risky = new List<(HealthEvidence E, HealthResult R, List<DetectedSignal> S)>();
         foreach (var e in evidence)
         {
             var model = models.For(e.Segment);
@@ -82,6 +85,10 @@ public static class HealthRecompute
                     """, Guid.CreateVersion7(), s.OrganizationId, e.CustomerId, h.Type, SqlArg.Typed(h.OldValue, NpgsqlTypes.NpgsqlDbType.Numeric),
                     SqlArg.Typed(h.NewValue, NpgsqlTypes.NpgsqlDbType.Numeric), h.Reason, detectedBy, h.Severity, h.Metadata));
             var signalChanges = RiskSignalWriter.Plan(s, e.CustomerId, detected, open.GetValueOrDefault(e.CustomerId) ?? [], now, batch, events);
+            RenewalPlanner.Plan(s, e, detected, now, batch);
+            var becameHigh = SavePlayProposer.IsHigh(result.Score, result.ChurnRisk, model.Thresholds)
+                             && (before is null || !SavePlayProposer.IsHigh(before.Score, before.ChurnRisk, model.Thresholds));
+            if (becameHigh) risky.Add((e, result, detected));
             outcomes.Add(new CustomerHealthOutcome(e.CustomerId, model, result, changed, healthEvents, detected, signalChanges));
         }
         var conn = await s.BeginAsync(ct);
@@ -92,6 +99,8 @@ public static class HealthRecompute
             await b.ExecuteNonQueryAsync(ct);
         }
         foreach (var chunk in events.Chunk(500)) await DomainEvents.PublishAsync(s, chunk, ct);
+        // Risk that just became high: a save play proposed in the approval queue (a person decides).
+        foreach (var (e, r, detected) in risky) await SavePlayProposer.ProposeAsync(s, e, r, detected, now, ct);
         return outcomes;
     }
 }

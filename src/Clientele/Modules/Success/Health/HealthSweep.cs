@@ -1,5 +1,4 @@
 using Clientele.Platform.Database;
-using Clientele.Platform.Jobs;
 using Microsoft.Extensions.Configuration;
 using Npgsql;
 
@@ -9,15 +8,13 @@ namespace Clientele.Modules.Success.Health;
 public sealed record HealthSweepResult(int Organizations, int Customers, int ScoresChanged, int SignalsOpened, int SignalsResolved);
 
 /// <summary>
-/// The periodic recomputation of every customer of every organization (nightly by default,
-/// Success:HealthSweepIntervalSeconds), in chunks of Success:HealthSweepChunk customers, each chunk
+/// The periodic recomputation of every customer of every organization (a system job on the
+/// clustered scheduler, nightly at 02:00 UTC by default: Success:HealthSweepCron), in chunks of Success:HealthSweepChunk customers, each chunk
 /// one transaction: one evidence query and one batch of writes. Safe on two nodes at once (the
 /// writes are upserts and the signal index keeps one open signal per type).
 /// </summary>
-public sealed class HealthSweep(TenantSessions sessions, AppDataSource app, IConfiguration config) : IScheduledWork
+public sealed class HealthSweep(TenantSessions sessions, AppDataSource app, IConfiguration config)
 {
-    public string Name => "success.health";
-    public TimeSpan Interval => TimeSpan.FromSeconds(config.GetValue("Success:HealthSweepIntervalSeconds", 86400));
     public int Chunk => config.GetValue("Success:HealthSweepChunk", 1000);
 
     public async Task RunAsync(CancellationToken ct) => await RunAllAsync(DateTime.UtcNow, ct);
