@@ -32,11 +32,14 @@ public static class BenchCli
             case "renewal-run":
                 await BillingBench.RenewalRunAsync(args.Length > 1 && int.TryParse(args[1], out var subs) ? subs : 100_000);
                 return 0;
+            case "console":
+                await ConsoleBench.RunAsync(args.Length > 1 && int.TryParse(args[1], out var samples) ? samples : 30);
+                return 0;
             case "webhooks-crash":
                 await WebhookCrashBench.RunAsync();
                 return 0;
             default:
-                Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Clientele.Bench -- [resource-api|webhooks|webhooks-crash|pipeline|engine|login-timing|automation|usage-ingest|renewal-run] [seconds-per-round]");
+                Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Clientele.Bench -- [resource-api|webhooks|webhooks-crash|pipeline|engine|login-timing|automation|console|usage-ingest|renewal-run] [seconds-per-round]");
                 return 2;
         }
     }
