@@ -13,6 +13,7 @@ public static class ConsoleNav
         new("Home", "/app", "⌂"),
         new("Inbox", "/app/inbox", "✉"),
         new("Customers", "/app/customers", "☺"),
+        new("Success", "/app/success", "♥"),
         new("Approvals", "/app/approvals", "✓"),
         new("Agents", "/app/agents", "✦"),
         new("Settings", "/app/settings", "⚙"),
@@ -21,7 +22,6 @@ public static class ConsoleNav
     public static readonly IReadOnlyList<Item> Soon =
     [
         new("Billing", null, "$"),
-        new("Success", null, "♥"),
         new("Sales", null, "↗"),
         new("Automation", null, "⟳"),
         new("Team", null, "☷"),
