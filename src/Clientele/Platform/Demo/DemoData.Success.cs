@@ -93,12 +93,12 @@ internal static partial class DemoData
         var i = 0;
         foreach (var c in atRisk)
         {
-            await d.CreateAsync("risk_signals", new
-            {
-                customer_id = c.Id, signal_type = "usage_decline", severity = c.Health < 30 ? "critical" : "high",
-                description = "Weekly active users down 45% over four weeks", detected_at = d.DaysAgo(14), auto_detected = true, source = "usage_monitor",
-                metadata = new { wau_before = 120, wau_now = 66 },
-            });
+            // Open signals are one per type and customer; the recompute's detectors may have opened this one already.
+            await d.ExecuteAsync("""
+                INSERT INTO risk_signals (id, organization_id, customer_id, signal_type, severity, description, detected_at, auto_detected, source, metadata)
+                VALUES ($1, $2, $3, 'usage_decline', $4, 'Weekly active users down 45% over four weeks', $5, true, 'usage_monitor', '{"wau_before": 120, "wau_now": 66}')
+                ON CONFLICT (organization_id, customer_id, signal_type) WHERE resolved_at IS NULL DO NOTHING
+                """, Guid.CreateVersion7(), d.Session.OrganizationId, c.Id, c.Health < 30 ? "critical" : "high", d.DaysAgo(14));
             if (i == 0)
                 await d.CreateAsync("risk_signals", new
                 {
@@ -121,14 +121,16 @@ internal static partial class DemoData
         foreach (var c in d.Customers.Where(c => c.Paying && c.Stage != "churned" && c.RenewalDate >= d.Today && c.RenewalDate <= d.Day(120)).Take(6))
         {
             var risky = c.Stage == "at_risk";
-            await d.CreateAsync("renewal_pipeline", new
-            {
-                customer_id = c.Id, renewal_date = c.RenewalDate, current_arr = c.Arr, proposed_arr = Math.Round(c.Arr * (risky ? 0.9m : 1.05m), 2),
-                probability = risky ? 40 : 85, stage = risky ? "engaged" : "proposal", risk_factors = risky ? new[] { "usage decline" } : Array.Empty<string>(),
-                expansion_potential = risky ? 0m : Math.Round(c.Arr * 0.1m, 2), champion_engaged = !risky, exec_sponsor_engaged = !risky,
-                qbr_completed = !risky, value_summary_sent = true, proposal_sent = !risky, owner_id = c.CsmId,
-                notes = risky ? "Save play in progress before proposing terms" : "Proposal sent with a 5% uplift",
-            });
+            // SQL with ON CONFLICT, not the store: the health recompute (outbox) may already have planned this
+            // renewal from the committed rows while the demo is still filling; its row then stands.
+            await d.ExecuteAsync("""
+                INSERT INTO renewal_pipeline (id, organization_id, customer_id, renewal_date, current_arr, proposed_arr, probability, stage, risk_factors,
+                                              expansion_potential, champion_engaged, exec_sponsor_engaged, qbr_completed, value_summary_sent, proposal_sent, owner_id, notes)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $11, $11, $11, true, $11, $12, $13)
+                ON CONFLICT (organization_id, customer_id, renewal_date) DO NOTHING
+                """, Guid.CreateVersion7(), d.Session.OrganizationId, c.Id, c.RenewalDate, c.Arr, Math.Round(c.Arr * (risky ? 0.9m : 1.05m), 2),
+                risky ? 40 : 85, risky ? "engaged" : "proposal", risky ? "[\"usage decline\"]" : "[]", risky ? 0m : Math.Round(c.Arr * 0.1m, 2), !risky,
+                c.CsmId, risky ? "Save play in progress before proposing terms" : "Proposal sent with a 5% uplift");
         }
 
         // Expansion at healthy accounts, championed by their primary contact.
