@@ -1,5 +1,6 @@
 using Clientele.Modules.Automation.Scheduling;
 using Clientele.Modules.Automation.Triggers;
+using Clientele.Modules.Automation.Workflows;
 using Clientele.Platform.Hosting;
 using Clientele.Platform.Scheduling;
 using Clientele.Platform.Resources;
@@ -44,5 +45,6 @@ public sealed class AutomationModule : IModule
     {
         ScheduledTasksApi.Map(api);
         TriggersApi.Map(api);
+        WorkflowsApi.Map(api);
     }
 }

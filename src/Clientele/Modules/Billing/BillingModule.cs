@@ -63,7 +63,7 @@ public sealed class BillingModule : IModule
     public void AddServices(IServiceCollection services, IConfiguration config)
     {
         services.AddScoped<BillingEndpoint>();
-        // Renewals, dunning and credit expiry every Billing:RunIntervalSeconds (a hosted timer until Quartz lands).
+        // Renewals, dunning and credit expiry every Billing:RunIntervalSeconds, a system job on the clustered scheduler.
         services.AddScheduledWork<BillingRuns>();
     }
 
