@@ -15,6 +15,7 @@ public static class ConsoleNav
         new("Customers", "/app/customers", "☺"),
         new("Approvals", "/app/approvals", "✓"),
         new("Agents", "/app/agents", "✦"),
+        new("Automation", "/app/automation", "⟳"),
         new("Settings", "/app/settings", "⚙"),
     ];
 
@@ -23,7 +24,6 @@ public static class ConsoleNav
         new("Billing", null, "$"),
         new("Success", null, "♥"),
         new("Sales", null, "↗"),
-        new("Automation", null, "⟳"),
         new("Team", null, "☷"),
         new("Reports", null, "▤"),
     ];

@@ -18,6 +18,8 @@ namespace Clientele.Modules.Automation.Triggers;
 /// </summary>
 public static partial class OutboundActions
 {
+    private static readonly string[] ListFields = ["health_score", "mrr", "arr"];
+    private static readonly Dictionary<string, string> ListOps = new() { ["lt"] = "<", ["lte"] = "<=", ["gt"] = ">", ["gte"] = ">=", ["eq"] = "=" };
     private static readonly string[] ActivityTypes = ["call", "email", "meeting", "demo", "proposal", "follow_up"];
 
     /// <summary>Validates one of these actions; false when the type is not one of them.</summary>
@@ -33,6 +35,9 @@ public static partial class OutboundActions
                     errors.Add($"{at}.to", "must be \"customer\", \"owner\" or email addresses (one or a list)");
                 if (Text("subject") is not { Length: <= 255 }) errors.Add($"{at}.subject", "is required (at most 255 characters)");
                 if (Text("body") is not { Length: <= 20000 }) errors.Add($"{at}.body", "is required (at most 20000 characters)");
+                if (a.ContainsKey("customer_list") && (a["customer_list"] is not JsonObject cl || !ListFields.Contains(cl["field"]?.ToString())
+                    || !ListOps.ContainsKey(cl["op"]?.ToString() ?? "") || cl["value"] is not JsonValue lv || lv.GetValueKind() != System.Text.Json.JsonValueKind.Number))
+                    errors.Add($"{at}.customer_list", $"must be {{field: {string.Join("|", ListFields)}, op: {string.Join("|", ListOps.Keys)}, value: number}}");
                 return true;
             case "call_webhook":
                 if (!Guid.TryParse(Text("endpoint_id"), out _)) errors.Add($"{at}.endpoint_id", "must be the id of one of your webhook_endpoints");
@@ -65,7 +70,9 @@ public static partial class OutboundActions
                     if (!string.IsNullOrWhiteSpace(address)) recipients.Add(address);
                 }
                 if (recipients.Count == 0) throw new InvalidOperationException("no recipient: the customer has no email, or no owner");
-                var email = new AutomationEmail([.. recipients.Distinct()], Fill(action["subject"]!.ToString(), customer, t), Fill(action["body"]!.ToString(), customer, t), t.Source, t.TriggerId);
+                var body = Fill(action["body"]!.ToString(), customer, t);
+                if (action["customer_list"] is JsonObject filter) body += await CustomerListAsync(s, filter, outcome, ct);
+                var email = new AutomationEmail([.. recipients.Distinct()], Fill(action["subject"]!.ToString(), customer, t), body, t.Source, t.TriggerId);
                 outcome["outbox_id"] = await services.GetRequiredService<Outbox>().EnqueueAsync(s, AutomationEmailJob.TopicName, email, ct);
                 outcome["to"] = new JsonArray(email.To.Select(x => (JsonNode)x).ToArray());
                 outcome["subject"] = email.Subject;
@@ -100,7 +107,7 @@ public static partial class OutboundActions
                 return true;
             case "create_activity":
                 var resourceType = t.Event["resource_type"]?.ToString();
-                var resourceId = Guid.TryParse(t.Event["resource_id"]?.ToString(), out var rid) ? rid : (Guid?)null;
+                var resourceId = IdOf(t.Event["resource_id"]);
                 var (deal, lead) = resourceType switch
                 {
                     "deals" => (resourceId, (Guid?)null),
@@ -120,6 +127,28 @@ public static partial class OutboundActions
                 return false;
         }
     }
+
+    /// <summary>The customers matching {field, op, value} (fields and operators from a fixed list), as lines for an email body.</summary>
+    private static async Task<string> CustomerListAsync(TenantSession s, JsonObject filter, JsonObject outcome, CancellationToken ct)
+    {
+        var field = filter["field"]!.ToString();
+        await using var cmd = await s.CommandAsync($"""
+            SELECT name, coalesce(email, ''), {field}::text FROM customers
+            WHERE organization_id = $1 AND deleted_at IS NULL AND {field} {ListOps[filter["op"]!.ToString()]} $2 ORDER BY {field}, name LIMIT 200
+            """, ct);
+        cmd.Parameters.AddWithValue(s.OrganizationId);
+        cmd.Parameters.AddWithValue(decimal.Parse(filter["value"]!.ToJsonString(), System.Globalization.CultureInfo.InvariantCulture));
+        var lines = new System.Text.StringBuilder();
+        var n = 0;
+        await using (var r = await cmd.ExecuteReaderAsync(ct))
+            while (await r.ReadAsync(ct)) { n++; lines.Append(System.Globalization.CultureInfo.InvariantCulture, $"\n- {r.GetString(0)} <{r.GetString(1)}>: {field} {r.GetString(2)}"); }
+        outcome["customers_listed"] = n;
+        return n == 0 ? "\n(none)" : lines.ToString();
+    }
+
+    /// <summary>A uuid held as a Guid value or as its text (JsonNode.ToString() of a Guid value is not the bare uuid).</summary>
+    public static Guid? IdOf(JsonNode? n) =>
+        n is JsonValue v && (v.TryGetValue<Guid>(out var g) || (v.TryGetValue<string>(out var text) && Guid.TryParse(text, out g))) ? g : null;
 
     private static NpgsqlParameter Nullable(Guid? id) => new() { Value = (object?)id ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid };
 

@@ -53,7 +53,9 @@ public sealed class WorkflowStarter(Outbox outbox) : IDomainEventSubscriber
                 if (w.Config is null || !Conditions.EventMatches(w.Config, e.Type)) return false;
                 return Conditions.Evaluate(w.Config, await TriggerEngine.InputAsync(s, e, ct), []);
             case "condition_based":
-                if (w.Config?["condition"] is not JsonObject tree || e.ResourceType != "customers" || !e.Type.StartsWith("customer.", StringComparison.Ordinal)) return false;
+                // customer.updated and customer.created only: one change also publishes customers.updated and
+                // customer.health_changed, and the transition must count once.
+                if (w.Config?["condition"] is not JsonObject tree || e.ResourceType != "customers" || e.Type is not ("customer.updated" or "customer.created")) return false;
                 var condition = WorkflowDefinition.AsCustomerCondition(tree);
                 var now = await TriggerEngine.InputAsync(s, e, ct);
                 if (!Conditions.Evaluate(condition, now, [])) return false;

@@ -112,8 +112,8 @@ public sealed class WorkflowStepJob(Outbox outbox, IServiceProvider services) : 
     private static ActionTarget Target(Guid workflowId, Guid executionId, JsonObject meta)
     {
         var input = meta["input"] as JsonObject ?? [];
-        Guid? Id(string key) => Guid.TryParse(input[key]?.ToString(), out var g) ? g : null;
-        return new ActionTarget(workflowId, meta["workflow_name"]?.ToString() ?? "workflow", Guid.TryParse(meta["owner_user_id"]?.ToString(), out var o) ? o : null,
+        Guid? Id(string key) => OutboundActions.IdOf(input[key]);
+        return new ActionTarget(workflowId, meta["workflow_name"]?.ToString() ?? "workflow", OutboundActions.IdOf(meta["owner_user_id"]),
             executionId, input["event_type"]?.ToString() ?? "workflow.run", Id("customer_id"), Id("conversation_id"),
             input["event"] as JsonObject ?? new JsonObject { ["type"] = "workflow.run", ["resource_type"] = input["resource_type"]?.DeepClone(), ["resource_id"] = input["resource_id"]?.DeepClone() },
             "workflow");

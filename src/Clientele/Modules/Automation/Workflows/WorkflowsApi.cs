@@ -85,7 +85,7 @@ public static class WorkflowsApi
         await using var s = sessions.Open(tenant);
         var workflow = JsonNode.Parse((await store.GetAsync(s, registry.Find("workflows")!, guid, [], false, ctx.RequestAborted)).Json)!.AsObject();
         if (workflow["is_active"]?.GetValue<bool>() != true) throw new ProblemException(409, "Workflow inactive", "The workflow is not active; set is_active to true to run it.");
-        if (input["customer_id"] is { } customer && !await store.ExistsAsync(s, registry.Find("customers")!, Guid.Parse(customer.ToString()), ctx.RequestAborted))
+        if (Triggers.OutboundActions.IdOf(input["customer_id"]) is { } customer && !await store.ExistsAsync(s, registry.Find("customers")!, customer, ctx.RequestAborted))
         {
             errors.Add("customer_id", "is not one of your customers");
             errors.ThrowIfAny(422);
