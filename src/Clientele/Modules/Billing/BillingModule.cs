@@ -2,6 +2,7 @@ using Clientele.Modules.Billing.Invoices;
 using Clientele.Modules.Billing.Renewal;
 using Clientele.Modules.Billing.Usage;
 using Clientele.Modules.Billing.Subscriptions;
+using Clientele.Platform.Events;
 using Clientele.Platform.Hosting;
 using Clientele.Platform.Jobs;
 using Clientele.Platform.Resources;
@@ -23,14 +24,14 @@ public sealed class BillingModule : IModule
         r.Table("plans")
             .Describe("The organization's plan catalogue: base price, price per seat, included usage and overage prices, trial days per plan code and billing cycle.");
         r.Table("subscriptions")
-            .ReadOnlyColumn("scheduled_plan", "scheduled_billing_cycle")
+            .ReadOnlyColumn("scheduled_plan", "scheduled_billing_cycle", "renewal_notice_for")
             .Computed<bool>("is_active", "(status = 'active')")
             .Computed<bool>("is_trial", "(status = 'trialing')")
             .Computed<int>("days_until_renewal", "CASE WHEN current_period_end IS NULL THEN 0 ELSE greatest(0, floor(extract(epoch FROM current_period_end - now()) / 86400))::integer END")
             .Computed<decimal>("seat_utilization", "CASE WHEN seats_total = 0 THEN 0.0 ELSE round(seats_used * 100.0 / seats_total, 1) END")
             .Describe("Customers' subscriptions: plan, billing cycle, MRR/ARR (derived from the plan catalogue), seats and period; lifecycle through its actions.");
         r.Table("invoices")
-            .ReadOnlyColumn("subtotal", "credits_applied", "amount_paid", "voided_at", "sent_at", "reminders_sent", "last_reminder_at")
+            .ReadOnlyColumn("subtotal", "credits_applied", "amount_paid", "voided_at", "sent_at", "reminders_sent", "last_reminder_at", "overdue_at")
             .Computed<bool>("is_paid", "(status = 'paid')")
             .Computed<bool>("is_overdue", "(status IN ('open', 'uncollectible') AND due_at IS NOT NULL AND due_at < now())")
             .Computed<decimal>("amount_due", "(CASE WHEN status IN ('open', 'uncollectible') THEN amount - amount_paid ELSE 0 END)")
@@ -63,7 +64,9 @@ public sealed class BillingModule : IModule
     public void AddServices(IServiceCollection services, IConfiguration config)
     {
         services.AddScoped<BillingEndpoint>();
-        // Renewals, dunning and credit expiry every Billing:RunIntervalSeconds, a system job on the clustered scheduler.
+        // A payment written through the resource API settles its invoice by trigger: publish invoice.paid with it.
+        DomainEvents.Follow("payments", BillingEvents.FollowPaymentAsync);
+        // Renewals, dunning and credit expiry every Billing:RunIntervalSeconds (a system job on the clustered scheduler).
         services.AddScheduledWork<BillingRuns>();
     }
 

@@ -26,5 +26,7 @@ public sealed class Invoice : AuditedEntity
     public DateTime? SentAt { get; set; }
     public int RemindersSent { get; set; }
     public DateTime? LastReminderAt { get; set; }
+    /// <summary>When the billing run first found it past due (invoice.overdue published then).</summary>
+    public DateTime? OverdueAt { get; set; }
     [ColumnType("jsonb")] public string? ExtraMetadata { get; set; }
 }

@@ -23,5 +23,7 @@ public sealed class Subscription : AuditedEntity
     /// <summary>A downgrade waiting for the period end (applied by the renewal run).</summary>
     public string? ScheduledPlan { get; set; }
     public string? ScheduledBillingCycle { get; set; }
+    /// <summary>The period end renewal.upcoming was published for.</summary>
+    public DateTime? RenewalNoticeFor { get; set; }
     [ColumnType("jsonb")] public string? ExtraMetadata { get; set; }
 }

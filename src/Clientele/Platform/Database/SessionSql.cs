@@ -5,6 +5,9 @@ namespace Clientele.Platform.Database;
 /// <summary>
 /// Dapper over the tenant session's transaction: one SQL string and an anonymous parameter
 /// object. Columns map to properties by name with underscores ignored (snake_case → PascalCase).
+/// Used by the billing module only (its session-2 code). The codebase's way is
+/// <see cref="TenantSql"/> (positional $n, explicit row mapping, the one-round-trip read path):
+/// new code, billing's included, uses that; this stays until billing's call sites move over.
 /// </summary>
 public static class SessionSql
 {

@@ -82,5 +82,33 @@ internal static partial class DemoData
             name = "Escalate angry VIPs", type = "triggered", nl_description = "When an enterprise customer's conversation turns negative, page the CSM.",
             steps = new[] { new { action = "page_csm" } }, trigger = new { @event = "conversation.sentiment", below = -0.5, plan = "enterprise" }, enabled = false,
         });
+        await WebhooksAsync(d);
+    }
+
+    /// <summary>
+    /// A developer's endpoint that was subscribed to invoice and customer events, with its delivery log:
+    /// the receiver went away, so after 3 days of failures the platform disabled it (the demo runs offline,
+    /// so it is created disabled rather than left retrying against the internet).
+    /// </summary>
+    private static async Task WebhooksAsync(DemoContext d)
+    {
+        var endpoint = await d.CreateAsync("webhook_endpoints", new
+        {
+            url = "https://hooks.example.com/clientele", description = "Finance data warehouse", events = new[] { "invoice.paid", "customer.*" },
+            secret = Clientele.Modules.Automation.Webhooks.WebhookSignature.NewSecret(), enabled = false,
+            failing_since = d.DaysAgo(4), disabled_reason = "Every delivery failed for 3 days (last: 410 Gone).",
+        });
+        foreach (var (type, ago, code) in new[] { ("invoice.paid", 6.0, 200), ("customer.updated", 5.0, 200), ("invoice.paid", 4.0, 410), ("customer.updated", 2.5, 410) })
+        {
+            var ok = code == 200;
+            var eventId = Guid.CreateVersion7();
+            var payload = System.Text.Json.JsonSerializer.Serialize(new { id = eventId, type, created_at = d.DaysAgo(ago), data = new { } });
+            await d.ExecuteAsync("""
+                INSERT INTO webhook_deliveries (id, organization_id, endpoint_id, event_id, event_type, payload, status, attempts,
+                                                last_status_code, last_error, last_duration_ms, delivered_at, created_at, updated_at)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)
+                """, Guid.CreateVersion7(), d.Session.OrganizationId, endpoint, eventId, type, payload, ok ? "succeeded" : "failed", ok ? 1 : 9,
+                code, ok ? (object)DBNull.Value : "HTTP 410 Gone", 120 + (int)(ago * 10), ok ? d.DaysAgo(ago) : DBNull.Value, d.DaysAgo(ago));
+        }
     }
 }

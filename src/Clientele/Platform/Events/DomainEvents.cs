@@ -95,13 +95,26 @@ public static partial class DomainEvents
     /// Publishes "{table}.{verb}" for a row changed through any path, plus the named events
     /// derived from it (customers.updated → customer.updated, customer.health_changed; see <see cref="NamedEvents"/>).
     /// </summary>
-    public static Task<IReadOnlyList<Guid>> PublishChangeAsync(TenantSession s, string table, string verb, Guid id, JsonObject data, JsonObject? previous, CancellationToken ct)
+    public static async Task<IReadOnlyList<Guid>> PublishChangeAsync(TenantSession s, string table, string verb, Guid id, JsonObject data, JsonObject? previous, CancellationToken ct)
     {
         var list = new List<DomainEventInput> { new($"{table}.{verb}", table, id, data, previous) };
         foreach (var name in NamedEvents.Derive(table, verb, data, previous))
             list.Add(new DomainEventInput(name, table, id, data, previous));
-        return PublishAsync(s, list, ct);
+        var ids = await PublishAsync(s, list, ct);
+        if (Followers.TryGetValue(table, out var follow)) await follow(s, verb, id, data, ct);
+        return ids;
     }
+
+    /// <summary>
+    /// Publishes what a row change caused in other rows through a module's triggers (a payment
+    /// written through the resource API settles its invoice: invoice.paid). Runs in the same transaction.
+    /// </summary>
+    public delegate Task ChangeFollower(TenantSession s, string verb, Guid id, JsonObject data, CancellationToken ct);
+
+    private static readonly ConcurrentDictionary<string, ChangeFollower> Followers = new(StringComparer.Ordinal);
+
+    /// <summary>Registers the module's follower of a table's generic changes (one per table; idempotent).</summary>
+    public static void Follow(string table, ChangeFollower follower) => Followers[table] = follower;
 
     /// <summary>The customer of the entity: itself, its customer_id, or metadata.customer_id (approvals).</summary>
     private static Guid? CustomerOf(DomainEventInput e)

@@ -52,14 +52,16 @@ public static class FinalizeInvoice
         }
 
         var number = await InvoiceNumbering.NextAsync(s, now, ct);
-        await s.ExecuteAsync("""
+        var status = await s.ScalarAsync<string>("""
             UPDATE invoices SET invoice_number = @number, issued_at = @now,
               due_at = coalesce(due_at, @now + make_interval(days => @net)),
               status = CASE WHEN amount = 0 THEN 'paid' ELSE 'open' END,
               paid_at = CASE WHEN amount = 0 THEN @now ELSE NULL END,
               updated_by = @actor
             WHERE organization_id = @org AND id = @id
+            RETURNING status
             """, new { org = s.OrganizationId, id, number, now, net = DefaultNetDays, actor = s.Tenant.ActorId }, ct);
+        await BillingEvents.InvoiceFinalizedAsync(s, id, status == "paid", ct);
         return ActionOutcome.Done;
     }
 }

@@ -14,7 +14,7 @@ public static class BillingRunApi
         {
             if (!tenant.IsAdmin) throw ProblemException.Forbidden("Only owners and admins can start a billing run.");
             var r = await runs.RunForAsync(tenant, DateTime.UtcNow, ctx.RequestAborted);
-            return TypedResults.Ok(new { @object = "billing_run", renewed = r.Renewed, canceled = r.Canceled, dunning_steps = r.DunningSteps, credits_expired = r.CreditsExpired });
+            return TypedResults.Ok(new { @object = "billing_run", renewed = r.Renewed, canceled = r.Canceled, dunning_steps = r.DunningSteps, credits_expired = r.CreditsExpired, renewal_notices = r.RenewalNotices });
         }).WithTags("Billing").WithName("RunBilling")
             .WithSummary("Run renewals (one invoice per subscription and period, however often it runs), dunning and credit expiry now for this organization");
 }

@@ -6,7 +6,7 @@ using Npgsql;
 namespace Clientele.Modules.Billing.Renewal;
 
 /// <summary>What one billing run did.</summary>
-public sealed record BillingRunResult(int Renewed, int Canceled, int DunningSteps, int CreditsExpired);
+public sealed record BillingRunResult(int Renewed, int Canceled, int DunningSteps, int CreditsExpired, int RenewalNotices = 0);
 
 /// <summary>
 /// The scheduled billing work: renewals (each subscription in its own transaction), dunning and
@@ -24,14 +24,18 @@ public sealed class BillingRuns(TenantSessions sessions, AppDataSource app, ICon
 
     public int Parallelism => config.GetValue("Billing:RenewalParallelism", 4);
 
+    /// <summary>renewal.upcoming is published this many days before a period ends (once per period).</summary>
+    public int RenewalNoticeDays => config.GetValue("Billing:RenewalNoticeDays", 7);
+
     public async Task RunAsync(CancellationToken ct)
     {
         var now = DateTime.UtcNow;
         var orgs = new List<Guid>();
         await using (var conn = await app.DataSource.OpenConnectionAsync(ct))
-        await using (var cmd = new NpgsqlCommand("SELECT organization_id FROM billing_orgs_with_due_work($1)", conn))
+        await using (var cmd = new NpgsqlCommand("SELECT organization_id FROM billing_orgs_with_due_work($1, $2)", conn))
         {
             cmd.Parameters.AddWithValue(now);
+            cmd.Parameters.AddWithValue(RenewalNoticeDays);
             await using var r = await cmd.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct)) orgs.Add(r.GetGuid(0));
         }
@@ -62,15 +66,16 @@ public sealed class BillingRuns(TenantSessions sessions, AppDataSource app, ICon
             });
             if (renewed + canceled == before) break; // nothing moved (another node holds them): stop
         }
-        int steps, expired;
+        int steps, expired, notices;
         await using (var s = sessions.Open(tenant))
         {
+            notices = await RenewalNotices.RunAsync(s, RenewalNoticeDays, now, ct);
             steps = await Dunning.RunAsync(s, ReminderDays, now, ct);
             expired = await s.ExecuteAsync(
                 "UPDATE credits SET status = 'expired' WHERE organization_id = @org AND status = 'active' AND expires_at <= @now AND deleted_at IS NULL",
                 new { org = tenant.OrganizationId, now }, ct);
             await s.CommitAsync(ct);
         }
-        return new BillingRunResult(renewed, canceled, steps, expired);
+        return new BillingRunResult(renewed, canceled, steps, expired, notices);
     }
 }

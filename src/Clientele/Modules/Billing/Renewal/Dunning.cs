@@ -10,19 +10,19 @@ namespace Clientele.Modules.Billing.Renewal;
 /// step marks the invoice uncollectible and the subscription unpaid. A payment at any point brings
 /// the subscription back to active (the payments trigger, migration 0030). Every step is an
 /// activity on the customer's timeline (activity_logs, resource_type customer) and a notification
-/// to the account owners.
+/// to the account owners. The first time an invoice is found past due it publishes invoice.overdue.
 /// </summary>
 public static class Dunning
 {
     private sealed record Overdue(Guid Id, Guid CustomerId, Guid? SubscriptionId, DateTime DueAt, int RemindersSent, string? InvoiceNumber,
-        decimal Balance, string Currency, string? SubscriptionStatus);
+        decimal Balance, string Currency, string? SubscriptionStatus, DateTime? OverdueAt);
 
     public static async Task<int> RunAsync(TenantSession s, IReadOnlyList<int> reminderDays, DateTime now, CancellationToken ct)
     {
         var org = s.OrganizationId;
         var overdue = await s.QueryAsync<Overdue>("""
             SELECT i.id, i.customer_id, i.subscription_id, i.due_at, i.reminders_sent, i.invoice_number, i.amount - i.amount_paid AS balance, i.currency,
-                   sub.status AS subscription_status
+                   sub.status AS subscription_status, i.overdue_at
             FROM invoices i LEFT JOIN subscriptions sub ON sub.organization_id = i.organization_id AND sub.id = i.subscription_id
             WHERE i.organization_id = @org AND i.status = 'open' AND i.due_at < @now AND i.deleted_at IS NULL
             ORDER BY i.due_at
@@ -32,6 +32,11 @@ public static class Dunning
         foreach (var inv in overdue)
         {
             var label = inv.InvoiceNumber ?? inv.Id.ToString();
+            if (inv.OverdueAt is null)
+            {
+                await s.ExecuteAsync("UPDATE invoices SET overdue_at = @now WHERE organization_id = @org AND id = @id", new { org, id = inv.Id, now }, ct);
+                await BillingEvents.InvoiceOverdueAsync(s, inv.Id, ct);
+            }
             if (inv.SubscriptionStatus == "active")
             {
                 await s.ExecuteAsync("UPDATE subscriptions SET status = 'past_due' WHERE organization_id = @org AND id = @id", new { org, id = inv.SubscriptionId }, ct);

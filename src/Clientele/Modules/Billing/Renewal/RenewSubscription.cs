@@ -29,6 +29,7 @@ public static class RenewSubscription
                   scheduled_plan = NULL, scheduled_billing_cycle = NULL
                 WHERE organization_id = @org AND id = @id
                 """, new { org, id, end }, ct);
+            await BillingEvents.SubscriptionCanceledAsync(s, id, sub.Status, ct);
             return Outcome.Canceled;
         }
 

@@ -22,6 +22,7 @@ public static class CancelSubscription
             ? "UPDATE subscriptions SET cancel_at_period_end = true, canceled_at = @now, updated_by = @actor WHERE organization_id = @org AND id = @id"
             : "UPDATE subscriptions SET status = 'canceled', cancel_at_period_end = false, canceled_at = @now, scheduled_plan = NULL, scheduled_billing_cycle = NULL, updated_by = @actor WHERE organization_id = @org AND id = @id",
             new { org = s.OrganizationId, id, now, actor = s.Tenant.ActorId }, ct);
+        if (!atPeriodEnd) await BillingEvents.SubscriptionCanceledAsync(s, id, sub.Status, ct);
         return ActionOutcome.Done;
     }
 }
