@@ -224,9 +224,9 @@ public static partial class AutomationParser
     [GeneratedRegex(@"\s+")] private static partial Regex Spaces();
     [GeneratedRegex(@"^(?:on\s+)?every\s+(?<unit>day|weekday|hour|month|sunday|monday|tuesday|wednesday|thursday|friday|saturday)(?:\s+on\s+the\s+(?<dom>\d{1,2})(?:st|nd|rd|th)?)?(?:\s+at\s+(?<h>\d{1,2})(?::(?<m>\d{2}))?\s*(?<ampm>am|pm)?)?[\s,]*")]
     private static partial Regex Every();
-    [GeneratedRegex(@"^(?:when|whenever|if)\s+(.+?)(?:,\s*|\s+then\s+|\s+(?=notify|email|propose|create|add|tag|assign|call|send))")]
+    [GeneratedRegex(@"^(?:when|whenever|if)\s+(.+?)(?:,\s*|\s+then\s+|\s+(?=(?:notify|email|propose|create|add|tag|assign|call|send)\b))")]
     private static partial Regex When();
-    [GeneratedRegex(@"\s*(?:,\s*and\s+|,\s*then\s+|\s+and\s+then\s+|\s+then\s+|\s+and\s+(?=notify|email|propose|create|add|tag|assign|call|send)|,\s*(?=notify|email|propose|create|add|tag|assign|call|send))")]
+    [GeneratedRegex(@"\s*(?:,\s*and\s+|,\s*then\s+|\s+and\s+then\s+|\s+then\s+|\s+and\s+(?=(?:notify|email|propose|create|add|tag|assign|call|send)\b)|,\s*(?=(?:notify|email|propose|create|add|tag|assign|call|send)\b))")]
     private static partial Regex Clauses();
     [GeneratedRegex(@"health(?:\s+score)?\s+(?:drops|falls|goes|gets|is)\s+(?:below|under)\s+(\d{1,3})")]
     private static partial Regex HealthBelow();

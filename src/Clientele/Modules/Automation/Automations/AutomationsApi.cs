@@ -29,9 +29,11 @@ public static class AutomationsApi
         api.MapPost("/automations/{id}/disable", Disable).WithTags("Automation").WithName("DisableAutomation").WithSummary("Stop an automation (its trigger or workflow is deactivated)");
     }
 
-    private static async Task<(JsonObject Body, AutomationDraft Draft)> ReadAsync(HttpContext ctx, BodyBinder binder, ResourceRegistry registry, TenantSession s, AutomationInterpreter interpreter)
+    private static async Task<(JsonObject Body, AutomationDraft Draft)> ReadAsync(HttpContext ctx, BodyBinder binder, ResourceRegistry registry, TenantSession s, AutomationInterpreter interpreter) =>
+        await ReadAsync(await AutomationBody.ReadAsync(ctx, binder, registry.Find("automations")!), ctx, s, interpreter);
+
+    private static async Task<(JsonObject Body, AutomationDraft Draft)> ReadAsync(JsonObject body, HttpContext ctx, TenantSession s, AutomationInterpreter interpreter)
     {
-        var body = await AutomationBody.ReadAsync(ctx, binder, registry.Find("automations")!);
         var errors = new FieldErrors();
         var sentence = body["nl_description"]?.ToString();
         if (!body.ContainsKey("steps"))
@@ -66,7 +68,15 @@ public static class AutomationsApi
     {
         if (!tenant.CanWrite) throw ProblemException.Forbidden("The viewer role (or a read-only API key) cannot change data.");
         await using var s = sessions.Open(tenant);
-        var (body, draft) = await ReadAsync(ctx, binder, registry, s, interpreter);
+        var def = registry.Find("automations")!;
+        var raw = await AutomationBody.ReadAsync(ctx, binder, def);
+        if (!raw.ContainsKey("nl_description") || raw.ContainsKey("steps"))
+        {
+            // Stored as given, like any resource (seed rows, imports); enabling validates it.
+            var plain = await store.CreateAsync(s, def, JsonSerializer.SerializeToElement(raw), ctx.RequestAborted);
+            return new JsonBytesResult(plain.Json, 201, plain.ETag, $"/api/v1/automations/{plain.Id}");
+        }
+        var (body, draft) = await ReadAsync(raw, ctx, s, interpreter);
         var result = await SaveAsync(s, registry, store, body["nl_description"]?.ToString(), body["name"]?.ToString(), body["description"]?.ToString(), draft, ctx.RequestAborted);
         var json = JsonNode.Parse(result.Json)!.AsObject();
         json["preview"] = View(draft);
@@ -105,6 +115,12 @@ public static class AutomationsApi
         var def = registry.Find("automations")!;
         await using var s = sessions.Open(tenant);
         var a = JsonNode.Parse((await store.GetAsync(s, def, guid, [], false, ct)).Json)!.AsObject();
+        var condition = a["trigger"]?.DeepClone() as JsonObject;
+        condition?.Remove("trigger_id"); // the link written by a previous enable, not part of the condition
+        var stored = new AutomationDraft(a["type"]?.ToString() ?? "", a["name"]?.ToString() ?? "", a["schedule"] as JsonObject, condition,
+            a["steps"] as JsonArray ?? [], a["scope"] as JsonObject ?? [], [], "stored");
+        if (AutomationInterpreter.Check(stored) is { } why)
+            throw ProblemException.Validation(new Dictionary<string, string[]> { ["steps"] = [$"this automation cannot run: {why}"] });
         var patch = new JsonObject { ["enabled"] = true };
         if (a["type"]?.ToString() == "trigger")
         {

@@ -60,11 +60,11 @@ public sealed partial class AutomationModel : ConsolePage
         JsonNode? value = int.TryParse(Value, out var n) ? n : decimal.TryParse(Value, System.Globalization.CultureInfo.InvariantCulture, out var d) ? d : Value;
         var condition = new JsonObject { ["event"] = Event };
         if (!string.IsNullOrWhiteSpace(Path)) condition["all"] = new JsonArray(new JsonObject { ["path"] = Path, ["op"] = Op, ["value"] = Op == "changed" ? null : value });
-        var action = ActionFromForm();
+        var actions = new JsonArray(ActionFromForm());
         var errors = new FieldErrors();
         if (string.IsNullOrWhiteSpace(Name)) errors.Add("name", "is required");
         Conditions.Validate(condition, errors);
-        TriggerActions.Validate(new JsonArray(action), errors);
+        TriggerActions.Validate(actions, errors);
         if (Cooldown is < 0 or > 100000) errors.Add("cooldown_minutes", "must be 0 to 100000");
         if (errors.Any)
         {
@@ -76,7 +76,7 @@ public sealed partial class AutomationModel : ConsolePage
         await using var s = OpenSession();
         await Service<ResourceStore>().CreateAsync(s, Service<ResourceRegistry>().Find("triggers")!, JsonSerializer.SerializeToElement(new JsonObject
         {
-            ["name"] = Name, ["type"] = "event", ["condition"] = condition, ["actions"] = new JsonArray(action), ["cooldown_minutes"] = Cooldown, ["user_id"] = Tenant.UserId,
+            ["name"] = Name, ["type"] = "event", ["condition"] = condition, ["actions"] = actions, ["cooldown_minutes"] = Cooldown, ["user_id"] = Tenant.UserId,
         }), Aborted);
         TempData["flash"] = $"Trigger \"{Name}\" created.";
         return Redirect("/app/automation?tab=triggers");
