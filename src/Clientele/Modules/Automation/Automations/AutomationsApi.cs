@@ -115,9 +115,9 @@ public static class AutomationsApi
         var def = registry.Find("automations")!;
         await using var s = sessions.Open(tenant);
         var a = JsonNode.Parse((await store.GetAsync(s, def, guid, [], false, ct)).Json)!.AsObject();
-        var condition = a["trigger"]?.DeepClone() as JsonObject;
-        condition?.Remove("trigger_id"); // the link written by a previous enable, not part of the condition
-        var stored = new AutomationDraft(a["type"]?.ToString() ?? "", a["name"]?.ToString() ?? "", a["schedule"] as JsonObject, condition,
+        var storedCondition = a["trigger"]?.DeepClone() as JsonObject;
+        storedCondition?.Remove("trigger_id"); // the link written by a previous enable, not part of the condition
+        var stored = new AutomationDraft(a["type"]?.ToString() ?? "", a["name"]?.ToString() ?? "", a["schedule"] as JsonObject, storedCondition,
             a["steps"] as JsonArray ?? [], a["scope"] as JsonObject ?? [], [], "stored");
         if (AutomationInterpreter.Check(stored) is { } why)
             throw ProblemException.Validation(new Dictionary<string, string[]> { ["steps"] = [$"this automation cannot run: {why}"] });
