@@ -37,6 +37,9 @@ public class AppFixture : IAsyncLifetime
             ["RateLimit:PermitsPerSecond"] = "100000",
             ["RateLimit:Burst"] = "100000",
             ["RateLimit:AnonymousPerMinute"] = "100000",
+            // Health follows domain events in production (docs/success.md); most tests set scores by hand and
+            // assert them, so here it is computed only when asked. HealthEventTests turns it back on.
+            ["Success:HealthRecomputeOnEvents"] = "false",
         };
         foreach (var (k, v) in Config) settings[k] = v;
         App = await ClienteleHost.BuildAsync(["--urls", "http://127.0.0.1:0"], b =>

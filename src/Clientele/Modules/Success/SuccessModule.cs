@@ -1,5 +1,10 @@
+using Clientele.Modules.Success.Health;
 using Clientele.Platform.Hosting;
+using Clientele.Platform.Scheduling;
 using Clientele.Platform.Resources;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Clientele.Modules.Success;
 
@@ -28,7 +33,28 @@ public sealed class SuccessModule : IModule
             .Describe("Plans to save at-risk customers: issue, root cause, action plan, owner, escalation and outcome.");
         r.Table("qbrs")
             .Describe("Quarterly business reviews with customers: schedule, attendees, wins, challenges, action items and scores.");
+        r.Table("health_models")
+            .Describe("Health models: component weights (usage, support, billing, engagement, seats; 0-100) and event thresholds, for the organization (segment null) or one customer segment.");
+        r.Table("customer_health_scores").ReadOnly()
+            .Describe("Each customer's latest health computation: score, churn risk, confidence, model and components with their evidence.");
+        r.Hide("health_recompute_requests");
         r.Table("account_plans")
             .Describe("Customers' account plans per fiscal year: objectives, stakeholders, expansion targets, risks and approval.");
+    }
+
+    public void AddServices(IServiceCollection services, IConfiguration config)
+    {
+        // The sweep: every customer, on one node of the cluster, nightly by default.
+        services.AddSingleton<HealthSweep>();
+        services.AddSingleton<Approvals.IApprovalAction, SavePlays.SavePlayApproval>();
+        services.AddSystemJob("success.health_sweep", config["Success:HealthSweepCron"] ?? "0 0 2 * * ?",
+            (run, ct) => run.Services.GetRequiredService<HealthSweep>().RunAsync(ct), "Recompute every customer's health, risk signals and health events");
+    }
+
+    public void MapEndpoints(RouteGroupBuilder api)
+    {
+        HealthApi.Map(api);
+        Renewals.RenewalsApi.Map(api);
+        SavePlays.SavePlaysApi.Map(api);
     }
 }

@@ -107,6 +107,7 @@ public static class DemoSeeder
         await DemoData.SupportAsync(d);
         await DemoData.ProspectingAsync(d);
         await DemoData.KnowledgeAsync(d);
+        await DemoData.HealthAsync(d);
         await DemoData.RollupsAsync(d); // last: counts what the others wrote
     }
 

@@ -19,7 +19,7 @@ public sealed record ActionOutcome(JsonObject Result, Func<CancellationToken, Ta
 /// throw (CopilotActionException for what the organization lacks, Google and validation errors as
 /// they come); the caller records them on the approval.
 /// </summary>
-public sealed class ActionExecutor(MeetingScheduler scheduler, CopilotEmail email)
+public sealed class ActionExecutor(MeetingScheduler scheduler, CopilotEmail email, IEnumerable<Clientele.Modules.Approvals.IApprovalAction> moduleActions)
 {
     public async Task<ActionOutcome> ExecuteAsync(TenantSession s, ProposedAction action, ActionTarget target, CancellationToken ct) => action.Type switch
     {
@@ -27,6 +27,9 @@ public sealed class ActionExecutor(MeetingScheduler scheduler, CopilotEmail emai
         ProposedAction.CreateTask => new ActionOutcome(await TaskAsync(s, action, target, ct)),
         ProposedAction.SendEmail => new ActionOutcome(await email.SendAsync(s, action, target.CustomerId, target.ApprovalId, target.RequestedBy, target.ApproverId, ct)),
         ProposedAction.ScheduleMeeting => await MeetingAsync(s, action, target, ct),
+        // Actions other modules propose into the queue (Success: save_play).
+        _ when moduleActions.FirstOrDefault(m => m.Type == action.Type) is { } m =>
+            new ActionOutcome(await m.ExecuteAsync(s, target.ApprovalId, target.CustomerId, target.ApproverId, ct)),
         _ => throw new CopilotActionException($"unknown action type '{action.Type}'"),
     };
 

@@ -1,0 +1,106 @@
+using System.Text.Json.Nodes;
+using Clientele.Modules.Success.Renewals;
+using Clientele.Modules.Success.SavePlays;
+using Clientele.Platform.Database;
+using Clientele.Platform.Events;
+using Npgsql;
+
+namespace Clientele.Modules.Success.Health;
+
+/// <summary>What one customer's recomputation came to.</summary>
+public sealed record CustomerHealthOutcome(Guid CustomerId, HealthModelConfig Model, HealthResult Result, bool ScoreChanged,
+    IReadOnlyList<HealthEventRow> Events, IReadOnlyList<DetectedSignal> Signals, RiskSignalWriter.Changes SignalChanges);
+
+/// <summary>
+/// Recomputes the health of a set of customers in the caller's transaction, set-based (one
+/// evidence query, one batch of writes): customer_health_scores (always), customers.health_score
+/// and churn_risk (when they change), health_score_history (when the score changes),
+/// customer_health_events (past the thresholds), risk signals opened and resolved, and
+/// customers.updated / customer.health_changed / risk_signal.* events.
+/// </summary>
+public static class HealthRecompute
+{
+    public static async Task<List<CustomerHealthOutcome>> RunAsync(TenantSession s, IReadOnlyCollection<Guid> customers, DateTime now, string detectedBy, CancellationToken ct)
+    {
+        if (customers.Count == 0) return [];
+        var models = await HealthModelConfig.LoadAsync(s, ct);
+        var evidence = await HealthEvidence.ReadAsync(s, customers, now, ct);
+        if (evidence.Count == 0) return [];
+        var ids = evidence.Select(e => e.CustomerId).ToArray();
+        var previous = (await s.QueryAsync("""
+            SELECT customer_id, score, churn_risk, (components->'engagement'->>'score')::int, (components->'usage'->>'dau_change_percent')::float8
+            FROM customer_health_scores WHERE organization_id = $1 AND customer_id = ANY($2)
+            """, [s.OrganizationId, ids], r => (Id: r.GetGuid(0), P: new HealthEvents.Previous(r.IsDBNull(1) ? null : r.GetInt32(1), r.IsDBNull(2) ? null : r.GetDecimal(2),
+                r.IsDBNull(3) ? null : r.GetInt32(3), r.IsDBNull(4) ? null : r.GetDouble(4))), ct)).ToDictionary(x => x.Id, x => x.P);
+        var open = await RiskSignalWriter.OpenAsync(s, ids, ct);
+
+        var outcomes = new List<CustomerHealthOutcome>(evidence.Count);
+        var batch = new List<NpgsqlBatchCommand>();
+        var events = new List<DomainEventInput>();
+        var risky = new List<(HealthEvidence E, HealthResult R, List<DetectedSignal> S)>();
+        foreach (var e in evidence)
+        {
+            var model = models.For(e.Segment);
+            var first = HealthScoring.Compute(e, model, now);
+            var detected = RiskDetectors.Detect(e, first.Score, model.Thresholds, now);
+            var manualHigh = open.GetValueOrDefault(e.CustomerId)?.Count(o => !o.AutoDetected && o.Severity is "high" or "critical") ?? 0;
+            var high = detected.Count(d => d.Severity is "high" or "critical") + manualHigh;
+            var result = first.Score is { } sc ? first with { ChurnRisk = HealthScoring.ChurnRisk(sc, e, now, high) } : first;
+            previous.TryGetValue(e.CustomerId, out var before);
+            var healthEvents = HealthEvents.Between(before, result, e.DauChangePercent, model.Thresholds);
+            var changed = before is null ? result.Score is not null : before.Score != result.Score;
+            var components = result.ComponentsJson();
+            components["usage"]!["dau_change_percent"] = e.DauChangePercent;
+
+            batch.Add(SqlArg.Batch("""
+                INSERT INTO customer_health_scores (id, organization_id, customer_id, model_id, model_name, score, churn_risk, confidence, components, computed_at)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                ON CONFLICT (organization_id, customer_id) DO UPDATE SET model_id = EXCLUDED.model_id, model_name = EXCLUDED.model_name, score = EXCLUDED.score,
+                  churn_risk = EXCLUDED.churn_risk, confidence = EXCLUDED.confidence, components = EXCLUDED.components, computed_at = EXCLUDED.computed_at
+                """, Guid.CreateVersion7(), s.OrganizationId, e.CustomerId, SqlArg.Uuid(model.Id), model.Name, SqlArg.Typed(result.Score, NpgsqlTypes.NpgsqlDbType.Integer),
+                SqlArg.Typed(result.ChurnRisk, NpgsqlTypes.NpgsqlDbType.Numeric), result.Confidence, components, now));
+            if (result.Score is { } score && (e.HealthScore != score || e.ChurnRisk != result.ChurnRisk))
+            {
+                batch.Add(SqlArg.Batch("UPDATE customers SET health_score = $3, churn_risk = $4 WHERE organization_id = $1 AND id = $2",
+                    s.OrganizationId, e.CustomerId, score, result.ChurnRisk!.Value));
+                var data = new JsonObject
+                {
+                    ["id"] = e.CustomerId, ["name"] = e.Name, ["segment"] = e.Segment, ["health_score"] = score, ["churn_risk"] = result.ChurnRisk,
+                    ["arr"] = e.Arr, ["mrr"] = e.Mrr, ["health_confidence"] = result.Confidence,
+                };
+                var prev = new JsonObject();
+                if (e.HealthScore != score) prev["health_score"] = e.HealthScore;
+                if (e.ChurnRisk != result.ChurnRisk) prev["churn_risk"] = e.ChurnRisk;
+                events.Add(new DomainEventInput("customers.updated", "customers", e.CustomerId, data, prev));
+                foreach (var name in NamedEvents.Derive("customers", "updated", data, prev))
+                    events.Add(new DomainEventInput(name, "customers", e.CustomerId, data.DeepClone().AsObject(), prev.DeepClone().AsObject()));
+            }
+            if (changed && result.Score is { } recorded)
+                batch.Add(SqlArg.Batch("INSERT INTO health_score_history (id, organization_id, customer_id, score, components, recorded_at) VALUES ($1, $2, $3, $4, $5, $6)",
+                    Guid.CreateVersion7(), s.OrganizationId, e.CustomerId, recorded, components.DeepClone(), now));
+            foreach (var h in healthEvents)
+                batch.Add(SqlArg.Batch("""
+                    INSERT INTO customer_health_events (id, organization_id, customer_id, event_type, old_value, new_value, reason, detected_by, severity, extra_metadata)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                    """, Guid.CreateVersion7(), s.OrganizationId, e.CustomerId, h.Type, SqlArg.Typed(h.OldValue, NpgsqlTypes.NpgsqlDbType.Numeric),
+                    SqlArg.Typed(h.NewValue, NpgsqlTypes.NpgsqlDbType.Numeric), h.Reason, detectedBy, h.Severity, h.Metadata));
+            var signalChanges = RiskSignalWriter.Plan(s, e.CustomerId, detected, open.GetValueOrDefault(e.CustomerId) ?? [], now, batch, events);
+            RenewalPlanner.Plan(s, e, detected, now, batch);
+            var becameHigh = SavePlayProposer.IsHigh(result.Score, result.ChurnRisk, model.Thresholds)
+                             && (before is null || !SavePlayProposer.IsHigh(before.Score, before.ChurnRisk, model.Thresholds));
+            if (becameHigh) risky.Add((e, result, detected));
+            outcomes.Add(new CustomerHealthOutcome(e.CustomerId, model, result, changed, healthEvents, detected, signalChanges));
+        }
+        var conn = await s.BeginAsync(ct);
+        foreach (var chunk in batch.Chunk(500))
+        {
+            await using var b = new NpgsqlBatch(conn, s.Transaction);
+            foreach (var c in chunk) b.BatchCommands.Add(c);
+            await b.ExecuteNonQueryAsync(ct);
+        }
+        foreach (var chunk in events.Chunk(500)) await DomainEvents.PublishAsync(s, chunk, ct);
+        // Risk that just became high: a save play proposed in the approval queue (a person decides).
+        foreach (var (e, r, detected) in risky) await SavePlayProposer.ProposeAsync(s, e, r, detected, now, ct);
+        return outcomes;
+    }
+}
