@@ -152,6 +152,9 @@ public sealed class WorkflowsTests(AutomationFixture app) : IClassFixture<Automa
         var events = await Eventually.GetAsync(() => t.Http.GetJsonAsync($"/api/v1/workflow_executions?workflow_id={onEvent}&status=completed"),
             r => r.Json!["data"]!.AsArray().Count >= 2, TimeSpan.FromSeconds(30), "both updates to run the event workflow");
         events.Json!["data"]!.AsArray().Count.ShouldBe(2);
+        // Wait for the condition run to finish too (it is started by the same first event as the first event run).
+        await Eventually.GetAsync(() => t.Http.GetJsonAsync($"/api/v1/workflow_executions?workflow_id={onCondition}&status=completed"),
+            r => r.Json!["data"]!.AsArray().Count >= 1, TimeSpan.FromSeconds(30), "the condition workflow's run");
         var conditions = (await t.Http.GetJsonAsync($"/api/v1/workflow_executions?workflow_id={onCondition}")).Json!["data"]!.AsArray();
         conditions.Count.ShouldBe(1, "the condition became true once (80 -> 30); 30 -> 25 is no transition");
         conditions[0]!["extra_metadata"]!["started_by"]!.GetValue<string>().ShouldBe("condition_based");
