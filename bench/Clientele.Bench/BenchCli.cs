@@ -26,11 +26,20 @@ public static class BenchCli
             case "pipeline":
                 await PipelineBench.RunAsync(args.Length > 1 && int.TryParse(args[1], out var n) ? n : 3000);
                 return 0;
+            case "usage-ingest":
+                await BillingBench.UsageIngestAsync(args.Length > 1 && int.TryParse(args[1], out var batches) ? batches : 200, workers: 4);
+                return 0;
+            case "renewal-run":
+                await BillingBench.RenewalRunAsync(args.Length > 1 && int.TryParse(args[1], out var subs) ? subs : 100_000);
+                return 0;
+            case "console":
+                await ConsoleBench.RunAsync(args.Length > 1 && int.TryParse(args[1], out var samples) ? samples : 30);
+                return 0;
             case "webhooks-crash":
                 await WebhookCrashBench.RunAsync();
                 return 0;
             default:
-                Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Clientele.Bench -- [resource-api|webhooks|webhooks-crash|pipeline|engine|login-timing|automation] [seconds-per-round]");
+                Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Clientele.Bench -- [resource-api|webhooks|webhooks-crash|pipeline|engine|login-timing|automation|console|usage-ingest|renewal-run] [seconds-per-round]");
                 return 2;
         }
     }

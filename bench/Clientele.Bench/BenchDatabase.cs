@@ -9,6 +9,8 @@ public sealed class BenchDatabase : IAsyncDisposable
     private readonly LocalPostgres _pg;
     private readonly string _home;
     public string Owner { get; }
+    /// <summary>The run's scratch directory (CLIENTELE_HOME for a host on this database).</summary>
+    public string Home => _home;
 
     private BenchDatabase(LocalPostgres pg, string home, string owner) { _pg = pg; _home = home; Owner = owner; }
 

@@ -9,17 +9,17 @@ namespace Clientele.Tests.Console;
 
 /// <summary>Issue 9 item 1 and the rules: sign-in, redirects, security headers, error pages, and the home page in Chromium.</summary>
 [Collection(ConsoleCollection.Name)]
-public sealed class ConsoleFoundationTests(ConsoleFixture app)
+public sealed class ConsoleFoundationTests(ConsoleFixture app) : ConsoleTests(app)
 {
     [Fact]
     public async Task The_root_sends_a_signed_out_browser_to_login_and_a_signed_in_one_to_the_console()
     {
-        var t = await app.SignupAsync();
-        using var anon = await app.CookieClientAsync();
+        var t = await App.SignupAsync();
+        using var anon = await App.CookieClientAsync();
         var res = await anon.Http.GetAsync("/");
         res.StatusCode.ShouldBe(HttpStatusCode.Redirect);
         res.Headers.Location!.ToString().ShouldBe("/login");
-        using var signedIn = await app.CookieClientAsync(t.Email);
+        using var signedIn = await App.CookieClientAsync(t.Email);
         (await signedIn.Http.GetAsync("/")).Headers.Location!.ToString().ShouldBe("/app");
         var home = await signedIn.Http.GetAsync("/app");
         home.StatusCode.ShouldBe(HttpStatusCode.OK);
@@ -29,7 +29,7 @@ public sealed class ConsoleFoundationTests(ConsoleFixture app)
     [Fact]
     public async Task Console_pages_without_a_session_redirect_to_login_keeping_the_path_while_the_api_still_answers_401_problem_json()
     {
-        using var anon = await app.CookieClientAsync();
+        using var anon = await App.CookieClientAsync();
         var page = await anon.Http.GetAsync("/app?filter=mine");
         page.StatusCode.ShouldBe(HttpStatusCode.Redirect);
         page.Headers.Location!.ToString().ShouldContain("/login?returnUrl=%2Fapp%3Ffilter%3Dmine");
@@ -41,13 +41,13 @@ public sealed class ConsoleFoundationTests(ConsoleFixture app)
     [Fact]
     public async Task Sign_in_follows_only_a_local_return_url()
     {
-        var t = await app.SignupAsync();
-        using var c = await app.CookieClientAsync();
+        var t = await App.SignupAsync();
+        using var c = await App.CookieClientAsync();
         var local = await c.PostFormAsync("/login?returnUrl=%2Fapp%2Finbox", new() { ["email"] = t.Email, ["password"] = ConsoleFixture.Password, ["returnUrl"] = "/app/inbox" });
         local.Headers.Location!.ToString().ShouldBe("/app/inbox");
         foreach (var evil in new[] { "//evil.example/x", "https://evil.example/", "/\\evil.example" })
         {
-            using var c2 = await app.CookieClientAsync();
+            using var c2 = await App.CookieClientAsync();
             var res = await c2.PostFormAsync("/login", new() { ["email"] = t.Email, ["password"] = ConsoleFixture.Password, ["returnUrl"] = evil });
             res.StatusCode.ShouldBe(HttpStatusCode.Redirect);
             res.Headers.Location!.ToString().ShouldBe("/app", $"returnUrl {evil}");
@@ -57,8 +57,8 @@ public sealed class ConsoleFoundationTests(ConsoleFixture app)
     [Fact]
     public async Task A_wrong_password_says_so_and_repeated_failures_lock_the_account_even_for_the_right_password()
     {
-        var t = await app.SignupAsync();
-        using var c = await app.CookieClientAsync();
+        var t = await App.SignupAsync();
+        using var c = await App.CookieClientAsync();
         var wrong = await c.PostFormAsync("/login", new() { ["email"] = t.Email, ["password"] = "not it" });
         wrong.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
         var html = await wrong.Content.ReadAsStringAsync();
@@ -77,8 +77,8 @@ public sealed class ConsoleFoundationTests(ConsoleFixture app)
     [Fact]
     public async Task A_form_post_without_its_antiforgery_token_is_refused()
     {
-        var t = await app.SignupAsync();
-        using var c = await app.CookieClientAsync();
+        var t = await App.SignupAsync();
+        using var c = await App.CookieClientAsync();
         var res = await c.PostFormAsync("/login", new() { ["email"] = t.Email, ["password"] = ConsoleFixture.Password }, withToken: false);
         res.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         res.Content.Headers.ContentType!.MediaType.ShouldBe("text/html");
@@ -88,8 +88,8 @@ public sealed class ConsoleFoundationTests(ConsoleFixture app)
     [Fact]
     public async Task Console_responses_carry_a_csp_without_inline_scripts_and_the_other_security_headers()
     {
-        var t = await app.SignupAsync();
-        using var c = await app.CookieClientAsync(t.Email);
+        var t = await App.SignupAsync();
+        using var c = await App.CookieClientAsync(t.Email);
         foreach (var url in new[] { "/login", "/app", "/app/nothing-here" })
         {
             var res = await c.Http.GetAsync(url);
@@ -102,7 +102,7 @@ public sealed class ConsoleFoundationTests(ConsoleFixture app)
             var html = await res.Content.ReadAsStringAsync();
             Regex.IsMatch(html, @"<script(?![^>]*\bsrc=)[^>]*>").ShouldBeFalse($"{url} has an inline script");
         }
-        var cookie = (await (await app.CookieClientAsync()).PostFormAsync("/login", new() { ["email"] = t.Email, ["password"] = ConsoleFixture.Password }))
+        var cookie = (await (await App.CookieClientAsync()).PostFormAsync("/login", new() { ["email"] = t.Email, ["password"] = ConsoleFixture.Password }))
             .Headers.GetValues("Set-Cookie").Single(x => x.StartsWith("clientele_session=", StringComparison.Ordinal));
         cookie.ShouldContain("httponly", Case.Insensitive);
         cookie.ShouldContain("samesite=lax", Case.Insensitive);
@@ -111,8 +111,8 @@ public sealed class ConsoleFoundationTests(ConsoleFixture app)
     [Fact]
     public async Task A_missing_console_page_is_a_friendly_404_page_while_a_missing_api_route_stays_problem_json()
     {
-        var t = await app.SignupAsync();
-        using var c = await app.CookieClientAsync(t.Email);
+        var t = await App.SignupAsync();
+        using var c = await App.CookieClientAsync(t.Email);
         var page = await c.Http.GetAsync("/app/no-such-page");
         page.StatusCode.ShouldBe(HttpStatusCode.NotFound);
         page.Content.Headers.ContentType!.MediaType.ShouldBe("text/html");
@@ -125,17 +125,17 @@ public sealed class ConsoleFoundationTests(ConsoleFixture app)
     [Fact]
     public async Task In_the_browser_a_user_signs_in_sees_home_and_signs_out()
     {
-        var t = await app.SignupAsync("Browser & <Co>");
-        await using var login = await app.PageAsync();
+        var t = await App.SignupAsync("Browser & <Co>");
+        await using var login = await App.PageAsync();
         var page = login.Page;
         await page.GotoAsync("/app?from=test");
         await page.WaitForURLAsync(new Regex("/login\\?returnUrl="));
-        await app.CheckPageAsync(login, "login");
+        await App.CheckPageAsync(login, "login");
         await page.GetByLabel("Email").FillAsync(t.Email);
         await page.GetByLabel("Password").FillAsync("wrong password");
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("The email or password is wrong.");
-        await app.CheckPageAsync(login, "login-wrong-password");
+        await App.CheckPageAsync(login, "login-wrong-password");
 
         await page.GotoAsync("/login");
         await page.GetByLabel("Email").FillAsync(t.Email);
@@ -148,11 +148,11 @@ public sealed class ConsoleFoundationTests(ConsoleFixture app)
         foreach (var item in new[] { "Home", "Inbox", "Customers", "Approvals", "Agents", "Settings" })
             await Assertions.Expect(nav.GetByRole(AriaRole.Link, new() { Name = item })).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "0 Open conversations" })).ToHaveAttributeAsync("href", "/app/inbox?filter=all");
-        await app.CheckPageAsync(login, "home-empty");
+        await App.CheckPageAsync(login, "home-empty");
 
         await page.GotoAsync("/app/no-such-page");
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Page not found" })).ToBeVisibleAsync();
-        await app.CheckPageAsync(login, "not-found");
+        await App.CheckPageAsync(login, "not-found");
 
         await page.GotoAsync("/app");
         await page.Locator(".user-menu summary").ClickAsync();

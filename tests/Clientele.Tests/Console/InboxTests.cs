@@ -14,13 +14,13 @@ namespace Clientele.Tests.Console;
 
 /// <summary>Issue 9 item 3: the inbox in Chromium, live over SSE, with the operator's actions reaching the channel (fake Graph API).</summary>
 [Collection(ConsoleCollection.Name)]
-public sealed class InboxTests(ConsoleFixture app, ITestOutputHelper output)
+public sealed class InboxTests(ConsoleFixture app, ITestOutputHelper output) : ConsoleTests(app)
 {
     private static string Phone() => "55119" + Random.Shared.Next(10_000_000, 99_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
     private static string Wamid() => "wamid." + Guid.NewGuid().ToString("N");
 
     private async Task InboundAsync(ChannelsFixture.Channel ch, string phone, string name, string text) =>
-        (await MetaWebhooks.PostAsync(app.Client(), "whatsapp", MetaWebhooks.WhatsAppText(ch.MetaId, phone, name, Wamid(), text))).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await MetaWebhooks.PostAsync(App.Client(), "whatsapp", MetaWebhooks.WhatsAppText(ch.MetaId, phone, name, Wamid(), text))).StatusCode.ShouldBe(HttpStatusCode.OK);
 
     private static async Task LiveAsync(IPage page) =>
         await page.Locator("body[data-live='open']").WaitForAsync(new() { State = WaitForSelectorState.Attached });
@@ -29,7 +29,7 @@ public sealed class InboxTests(ConsoleFixture app, ITestOutputHelper output)
     private async Task QuietAsync(ChannelsFixture.Channel ch) =>
         await Eventually.GetAsync(async () =>
         {
-            await using var c = await app.OwnerAsync();
+            await using var c = await App.OwnerAsync();
             // Work due now (lead extraction after inactivity is scheduled minutes ahead and does not count).
             await using var cmd = new Npgsql.NpgsqlCommand("SELECT count(*) FROM outbox WHERE organization_id = $1 AND processed_at IS NULL AND dead_at IS NULL AND available_at <= now()", c);
             cmd.Parameters.AddWithValue(ch.Tenant.OrganizationId);
@@ -37,19 +37,18 @@ public sealed class InboxTests(ConsoleFixture app, ITestOutputHelper output)
         }, n => n == 0, what: "the outbox to drain");
 
     private async Task<Guid> ConversationIdAsync(ChannelsFixture.Channel ch) =>
-        Guid.Parse((await app.ConversationsAsync(ch.Tenant)).Single()!["id"]!.GetValue<string>());
+        Guid.Parse((await App.ConversationsAsync(ch.Tenant)).Single()!["id"]!.GetValue<string>());
 
     [Fact]
     public async Task A_whatsapp_message_appears_live_and_a_human_reply_note_assignment_close_and_reopen_work_from_the_thread()
     {
-        var ch = await app.ChannelAsync();
+        var ch = await App.ChannelAsync();
         var phone = Phone();
-        await using var cp = await app.PageAsync(ch.Tenant.Email);
+        await using var cp = await OpenAsync(ch.Tenant.Email, "/app/inbox");
         var page = cp.Page;
-        await page.GotoAsync("/app/inbox");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "No conversations here" })).ToBeVisibleAsync();
         await LiveAsync(page);
-        await app.CheckPageAsync(cp, "inbox-empty");
+        await App.CheckPageAsync(cp, "inbox-empty");
 
         var clock = Stopwatch.StartNew();
         await InboundAsync(ch, phone, "Maria Souza", "Hello, is the 2-person tent in stock?");
@@ -61,7 +60,7 @@ public sealed class InboxTests(ConsoleFixture app, ITestOutputHelper output)
         await Expect(page.Locator("#messages .msg.in")).ToContainTextAsync("Hello, is the 2-person tent in stock?");
         await Expect(page.Locator("#ai-badge")).ToContainTextAsync("AI active");
         await Expect(page.Locator("#messages .msg.out")).ToHaveCountAsync(1); // the AI's reply, live
-        await app.CheckPageAsync(cp, "inbox-thread");
+        await App.CheckPageAsync(cp, "inbox-thread");
 
         // Reply as a human: it goes out through the Graph API and its ticks follow the delivery status.
         await page.GetByRole(AriaRole.Textbox, new() { Name = "Message" }).FillAsync("Hi Maria, Paulo from the team here.");
@@ -69,11 +68,11 @@ public sealed class InboxTests(ConsoleFixture app, ITestOutputHelper output)
         await Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "Reply sent." })).ToBeVisibleAsync();
         var human = page.Locator("#messages .msg.human");
         await Expect(human).ToContainTextAsync("Hi Maria, Paulo from the team here.");
-        await Eventually.GetAsync(() => Task.FromResult(app.Graph.Calls.ToList()),
+        await Eventually.GetAsync(() => Task.FromResult(App.Graph.Calls.ToList()),
             calls => calls.Any(c => c.Body["text"]?["body"]?.GetValue<string>() == "Hi Maria, Paulo from the team here."), what: "the human reply at the Graph API");
         await Expect(human.Locator(".tick")).ToHaveAttributeAsync("data-status", "sent");
-        var sent = (await app.MessagesAsync(ch.Tenant, await ConversationIdAsync(ch))).Single(m => m!["agent_name"]?.GetValue<string>() == "human")!;
-        (await MetaWebhooks.PostAsync(app.Client(), "whatsapp", MetaWebhooks.WhatsAppStatus(ch.MetaId, sent["platform_message_id"]!.GetValue<string>(), "read", phone))).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var sent = (await App.MessagesAsync(ch.Tenant, await ConversationIdAsync(ch))).Single(m => m!["agent_name"]?.GetValue<string>() == "human")!;
+        (await MetaWebhooks.PostAsync(App.Client(), "whatsapp", MetaWebhooks.WhatsAppStatus(ch.MetaId, sent["platform_message_id"]!.GetValue<string>(), "read", phone))).StatusCode.ShouldBe(HttpStatusCode.OK);
         await Expect(human.Locator(".tick")).ToHaveAttributeAsync("data-status", "read"); // live, no reload
 
         // A private note shows in the thread and goes nowhere else.
@@ -83,17 +82,17 @@ public sealed class InboxTests(ConsoleFixture app, ITestOutputHelper output)
         await page.GetByRole(AriaRole.Button, new() { Name = "Add note" }).ClickAsync();
         await Expect(page.Locator("#messages .msg.note")).ToContainTextAsync("VIP: offer the 10% discount");
         await QuietAsync(ch);
-        app.Graph.Calls.ShouldNotContain(c => c.Body.ToJsonString().Contains("10% discount"));
-        (await app.MessagesAsync(ch.Tenant, await ConversationIdAsync(ch))).ShouldNotContain(m => m!["content"]!.GetValue<string>().Contains("10% discount"));
+        App.Graph.Calls.ShouldNotContain(c => c.Body.ToJsonString().Contains("10% discount"));
+        (await App.MessagesAsync(ch.Tenant, await ConversationIdAsync(ch))).ShouldNotContain(m => m!["content"]!.GetValue<string>().Contains("10% discount"));
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Assign to me" }).ClickAsync();
         await Expect(page.Locator("#human-badge")).ToHaveTextAsync("Handled by you");
         await page.GetByRole(AriaRole.Button, new() { Name = "Close", Exact = true }).ClickAsync();
         await Expect(page.Locator("#status-chip")).ToHaveTextAsync("Closed");
-        await app.CheckPageAsync(cp, "inbox-closed");
+        await App.CheckPageAsync(cp, "inbox-closed");
         await page.GetByRole(AriaRole.Button, new() { Name = "Reopen" }).ClickAsync();
         await Expect(page.Locator("#status-chip")).ToHaveTextAsync("Open");
-        var state = (await app.ConversationsAsync(ch.Tenant)).Single()!;
+        var state = (await App.ConversationsAsync(ch.Tenant)).Single()!;
         state["is_active"]!.GetValue<bool>().ShouldBeTrue();
         state["assigned_to"]!.GetValue<string>().ShouldBe(ch.Tenant.UserId.ToString());
     }
@@ -101,14 +100,13 @@ public sealed class InboxTests(ConsoleFixture app, ITestOutputHelper output)
     [Fact]
     public async Task After_taking_over_from_the_ai_the_next_customer_message_gets_no_ai_reply_until_it_is_given_back()
     {
-        var ch = await app.ChannelAsync();
+        var ch = await App.ChannelAsync();
         var phone = Phone();
         await InboundAsync(ch, phone, "Tom Taker", "Do you ship to Lisbon?");
         await QuietAsync(ch);
         var id = await ConversationIdAsync(ch);
-        await using var cp = await app.PageAsync(ch.Tenant.Email);
+        await using var cp = await OpenAsync(ch.Tenant.Email, $"/app/inbox/{id}");
         var page = cp.Page;
-        await page.GotoAsync($"/app/inbox/{id}");
         await LiveAsync(page);
         await Expect(page.Locator("#messages .msg.out")).ToHaveCountAsync(1);
         await page.GetByRole(AriaRole.Button, new() { Name = "Take over from AI" }).ClickAsync();
@@ -119,7 +117,7 @@ public sealed class InboxTests(ConsoleFixture app, ITestOutputHelper output)
         await InboundAsync(ch, phone, "Tom Taker", "And how long does it take?");
         await Expect(page.Locator("#messages .msg.in").Last).ToContainTextAsync("how long does it take"); // live
         await QuietAsync(ch);
-        var messages = await app.MessagesAsync(ch.Tenant, id);
+        var messages = await App.MessagesAsync(ch.Tenant, id);
         messages.Count(m => m!["role"]!.GetValue<string>() == "assistant").ShouldBe(1, "no AI reply after the take-over");
         await Expect(page.Locator("#messages .msg.out")).ToHaveCountAsync(1);
 
@@ -132,13 +130,12 @@ public sealed class InboxTests(ConsoleFixture app, ITestOutputHelper output)
     [Fact]
     public async Task Keyboard_shortcuts_move_through_the_list_focus_the_reply_assign_close_and_show_help()
     {
-        var ch = await app.ChannelAsync();
+        var ch = await App.ChannelAsync();
         await InboundAsync(ch, Phone(), "Ana First", "first question");
         await InboundAsync(ch, Phone(), "Bruno Second", "second question");
         await QuietAsync(ch);
-        await using var cp = await app.PageAsync(ch.Tenant.Email);
+        await using var cp = await OpenAsync(ch.Tenant.Email, "/app/inbox");
         var page = cp.Page;
-        await page.GotoAsync("/app/inbox");
         var names = await page.Locator(".conv-name").AllInnerTextsAsync(); // newest activity first
         names.Order().ShouldBe(["Ana First", "Bruno Second"]);
         await page.Keyboard.PressAsync("j");
@@ -149,7 +146,7 @@ public sealed class InboxTests(ConsoleFixture app, ITestOutputHelper output)
         await Expect(page.Locator("#thread-title")).ToHaveTextAsync(names[0]);
         await page.Keyboard.PressAsync("?");
         await Expect(page.GetByRole(AriaRole.Dialog, new() { Name = "Keyboard shortcuts" })).ToBeVisibleAsync();
-        await app.CheckPageAsync(cp, "inbox-shortcuts");
+        await App.CheckPageAsync(cp, "inbox-shortcuts");
         await page.Keyboard.PressAsync("Escape");
         await Expect(page.GetByRole(AriaRole.Dialog)).ToBeHiddenAsync();
         await page.Keyboard.PressAsync("r");
@@ -166,12 +163,12 @@ public sealed class InboxTests(ConsoleFixture app, ITestOutputHelper output)
     [Fact]
     public async Task A_script_in_a_customer_name_is_inert_and_a_viewer_sees_no_write_controls_and_is_refused_a_forged_post()
     {
-        var ch = await app.ChannelAsync();
+        var ch = await App.ChannelAsync();
         await InboundAsync(ch, Phone(), "<script>alert(1)</script>", "<img src=x onerror=alert(2)> hello");
         await QuietAsync(ch);
         var id = await ConversationIdAsync(ch);
-        var viewer = await app.UserAsync(ch.Tenant, "viewer");
-        await using var cp = await app.PageAsync(viewer);
+        var viewer = await App.UserAsync(ch.Tenant, "viewer");
+        await using var cp = await App.PageAsync(viewer);
         var page = cp.Page;
         var dialogs = new List<string>();
         page.Dialog += (_, d) => { dialogs.Add(d.Message); _ = d.DismissAsync(); };
@@ -183,24 +180,24 @@ public sealed class InboxTests(ConsoleFixture app, ITestOutputHelper output)
         await Expect(page.GetByText("You have read-only access")).ToBeVisibleAsync();
         foreach (var name in new[] { "Send", "Close", "Assign to me", "Take over from AI" })
             await Expect(page.GetByRole(AriaRole.Button, new() { Name = name, Exact = true })).ToHaveCountAsync(0);
-        await app.CheckPageAsync(cp, "inbox-viewer-script-name");
+        await App.CheckPageAsync(cp, "inbox-viewer-script-name");
         dialogs.ShouldBeEmpty();
 
-        using var forged = await app.CookieClientAsync(viewer);
+        using var forged = await App.CookieClientAsync(viewer);
         var res = await forged.PostFormAsync($"/app/inbox/{id}?handler=Close", new(), formPage: $"/app/inbox/{id}");
         res.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
         (await res.Content.ReadAsStringAsync()).ShouldContain("t do that");
         var reply = await forged.PostFormAsync($"/app/inbox/{id}?handler=Reply", new() { ["content"] = "forged" }, formPage: $"/app/inbox/{id}");
         reply.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
-        (await app.ConversationsAsync(ch.Tenant)).Single()!["is_active"]!.GetValue<bool>().ShouldBeTrue();
-        (await app.MessagesAsync(ch.Tenant, id)).ShouldNotContain(m => m!["content"]!.GetValue<string>() == "forged");
+        (await App.ConversationsAsync(ch.Tenant)).Single()!["is_active"]!.GetValue<bool>().ShouldBeTrue();
+        (await App.MessagesAsync(ch.Tenant, id)).ShouldNotContain(m => m!["content"]!.GetValue<string>() == "forged");
     }
 
     [Fact]
     public async Task The_list_pages_by_keyset_without_gaps_or_repeats_and_filters_by_search()
     {
-        var t = await app.SignupAsync();
-        await using (var c = await app.OwnerAsync())
+        var t = await App.SignupAsync();
+        await using (var c = await App.OwnerAsync())
         {
             await using var cmd = new Npgsql.NpgsqlCommand("""
                 WITH cu AS (
@@ -212,7 +209,7 @@ public sealed class InboxTests(ConsoleFixture app, ITestOutputHelper output)
             cmd.Parameters.AddWithValue(t.OrganizationId);
             (await cmd.ExecuteNonQueryAsync()).ShouldBe(120);
         }
-        using var http = await app.CookieClientAsync(t.Email);
+        using var http = await App.CookieClientAsync(t.Email);
         var seen = new List<string>();
         var url = "/app/inbox?filter=all";
         for (var pages = 0; url is not null; pages++)

@@ -10,7 +10,7 @@ namespace Clientele.Tests.Console;
 
 /// <summary>Issue 9 items 6-8 in Chromium: the approvals queue (with the race), agents, settings (API keys shown once), and what a viewer may do.</summary>
 [Collection(ConsoleCollection.Name)]
-public sealed class WorkPagesTests(ConsoleFixture app)
+public sealed class WorkPagesTests(ConsoleFixture app) : ConsoleTests(app)
 {
     /// <summary>A pending copilot proposal (apply_credit) about the demo's showcase customer, made through the copilot API.</summary>
     private static async Task<string> ProposeCreditAsync(DemoTenant demo, int amount)
@@ -27,16 +27,15 @@ public sealed class WorkPagesTests(ConsoleFixture app)
     [Fact]
     public async Task A_member_approves_a_pending_copilot_action_and_a_second_decision_shows_who_decided_first()
     {
-        var demo = await DemoTenant.GetAsync(app);
+        var demo = await DemoAsync();
         var first = await ProposeCreditAsync(demo, 40);
         var second = await ProposeCreditAsync(demo, 60);
-        await using var cp = await app.PageAsync(demo.MemberEmail);
+        await using var cp = await OpenAsync(demo.MemberEmail, "/app/approvals");
         var page = cp.Page;
-        await page.GotoAsync("/app/approvals");
         var card = page.Locator($"#approval-{first}");
         (await card.InnerTextAsync()).ShouldContain("Apply credit");
         (await card.Locator("details.evidence summary", new() { HasText = "Evidence" }).CountAsync()).ShouldBe(1);
-        await app.CheckPageAsync(cp, "approvals");
+        await App.CheckPageAsync(cp, "approvals");
         await card.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
         await page.Locator($"#approval-{first} .flash").WaitForAsync();
         (await page.Locator($"#approval-{first} .flash").InnerTextAsync()).ShouldBe("Approved: the action ran.");
@@ -56,10 +55,9 @@ public sealed class WorkPagesTests(ConsoleFixture app)
     [Fact]
     public async Task Rejecting_without_a_comment_comes_back_with_the_fields_message()
     {
-        var demo = await DemoTenant.GetAsync(app);
+        var demo = await DemoAsync();
         var id = await ProposeCreditAsync(demo, 25);
-        await using var cp = await app.PageAsync(demo.MemberEmail);
-        await cp.Page.GotoAsync("/app/approvals");
+        await using var cp = await OpenAsync(demo.MemberEmail, "/app/approvals");
         await cp.Page.Locator($"#approval-{id}").GetByRole(AriaRole.Button, new() { Name = "Reject" }).ClickAsync();
         (await cp.Page.Locator($"#approval-{id} #Comment-error").InnerTextAsync()).ShouldContain("required");
         (await demo.Owner.Http.GetJsonAsync($"/api/v1/approvals/{id}")).Json!["status"]!.GetValue<string>().ShouldBe("pending");
@@ -72,8 +70,8 @@ public sealed class WorkPagesTests(ConsoleFixture app)
     [Fact]
     public async Task An_admin_creates_an_api_key_that_is_shown_once_and_works_then_revokes_it()
     {
-        var demo = await DemoTenant.GetAsync(app);
-        await using var cp = await app.PageAsync(demo.Owner.Email);
+        var demo = await DemoAsync();
+        await using var cp = await App.PageAsync(demo.Owner.Email);
         var page = cp.Page;
         page.Dialog += (_, d) => _ = d.AcceptAsync();
         await page.GotoAsync("/app/settings/api-keys");
@@ -81,8 +79,8 @@ public sealed class WorkPagesTests(ConsoleFixture app)
         await page.GetByRole(AriaRole.Button, new() { Name = "Create key" }).ClickAsync();
         var key = await page.Locator("#new-key-value").InputValueAsync();
         key.ShouldStartWith("clt_live_");
-        await app.CheckPageAsync(cp, "settings-api-keys");
-        using var withKey = app.Client(key);
+        await App.CheckPageAsync(cp, "settings-api-keys");
+        using var withKey = App.Client(key);
         (await withKey.GetAsync("/api/v1/customers?limit=1")).StatusCode.ShouldBe(HttpStatusCode.OK);
 
         await page.GotoAsync("/app/settings/api-keys");
@@ -97,9 +95,9 @@ public sealed class WorkPagesTests(ConsoleFixture app)
     [Fact]
     public async Task A_viewer_sees_no_write_controls_and_a_forged_post_is_403()
     {
-        var demo = await DemoTenant.GetAsync(app);
+        var demo = await DemoAsync();
         var pending = await ProposeCreditAsync(demo, 15);
-        await using var cp = await app.PageAsync(demo.ViewerEmail);
+        await using var cp = await App.PageAsync(demo.ViewerEmail);
         var page = cp.Page;
         foreach (var (url, name) in new[] { ($"/app/customers/{demo.ShowcaseCustomer}", "viewer-customer"), ("/app/approvals", "viewer-approvals"),
                      ("/app/agents", "viewer-agents"), ("/app/settings", "viewer-settings"), ("/app/settings/channels", "viewer-channels"), ("/app/settings/team", "viewer-team") })
@@ -107,9 +105,9 @@ public sealed class WorkPagesTests(ConsoleFixture app)
             await page.GotoAsync(url);
             (await page.Locator("main form[method='post']").CountAsync()).ShouldBe(0, $"{url} shows a write form to a viewer");
             (await page.Locator("main button", new() { HasText = "Approve" }).CountAsync()).ShouldBe(0);
-            await app.CheckPageAsync(cp, name);
+            await App.CheckPageAsync(cp, name);
         }
-        using var viewer = await app.CookieClientAsync(demo.ViewerEmail);
+        using var viewer = await App.CookieClientAsync(demo.ViewerEmail);
         var forged = new (string Url, Dictionary<string, string> Form)[]
         {
             ("/app/approvals?handler=decide", new() { ["ApprovalId"] = pending, ["Decision"] = "approve" }),
@@ -126,18 +124,17 @@ public sealed class WorkPagesTests(ConsoleFixture app)
             res.StatusCode.ShouldBe(HttpStatusCode.Forbidden, url);
         }
         (await demo.Owner.Http.GetJsonAsync($"/api/v1/approvals/{pending}")).Json!["status"]!.GetValue<string>().ShouldBe("pending");
-        (await DemoTenant.CountAsync(app, "SELECT count(*) FROM customer_notes WHERE organization_id = $1 AND content = 'forged'", demo.Owner.OrganizationId)).ShouldBe(0);
+        (await CountAsync("SELECT count(*) FROM customer_notes WHERE organization_id = $1 AND content = 'forged'", demo.Owner.OrganizationId)).ShouldBe(0);
     }
 
     [Fact]
     public async Task Admins_edit_agents_channels_roles_and_the_profile_with_field_messages_on_bad_input()
     {
-        var demo = await DemoTenant.GetAsync(app);
-        await using var cp = await app.PageAsync(demo.Owner.Email);
+        var demo = await DemoAsync();
+        await using var cp = await OpenAsync(demo.Owner.Email, "/app/agents");
         var page = cp.Page;
-        await page.GotoAsync("/app/agents");
         (await page.Locator("table tbody tr").CountAsync()).ShouldBeGreaterThan(0);
-        await app.CheckPageAsync(cp, "agents");
+        await App.CheckPageAsync(cp, "agents");
         var firstRow = page.Locator("table tbody tr").First;
         await firstRow.Locator("summary").ClickAsync();
         await firstRow.GetByLabel("Temperature (0–2)").FillAsync("hot");
@@ -151,21 +148,21 @@ public sealed class WorkPagesTests(ConsoleFixture app)
         var snippet = page.Locator("textarea[id^='snippet-']").First;
         (await snippet.InputValueAsync()).ShouldContain("/widget.js\" data-channel=\"pk_");
         (await page.ContentAsync()).ShouldNotContain("EAAG"); // no token is ever rendered
-        await app.CheckPageAsync(cp, "settings-channels");
+        await App.CheckPageAsync(cp, "settings-channels");
         await page.GetByLabel("Channel", new() { Exact = true }).SelectOptionAsync("whatsapp");
         await page.GetByRole(AriaRole.Button, new() { Name = "Add channel" }).ClickAsync();
         (await page.Locator("#Identifier-error").InnerTextAsync()).ShouldNotBeEmpty();
         (await page.Locator("#AccessToken-error").InnerTextAsync()).ShouldContain("access token");
 
         await page.GotoAsync("/app/settings/team");
-        await app.CheckPageAsync(cp, "settings-team");
+        await App.CheckPageAsync(cp, "settings-team");
         var me = page.Locator($"#member-{demo.Owner.UserId}");
         await me.Locator("select").SelectOptionAsync("admin");
         await me.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("Change") }).ClickAsync();
-        (await page.Locator("#Role-error").InnerTextAsync()).ShouldContain("last owner");
+        (await page.Locator("#Role-error").InnerTextAsync()).ShouldContain("last active owner");
 
         await page.GotoAsync("/app/settings");
-        await app.CheckPageAsync(cp, "settings");
+        await App.CheckPageAsync(cp, "settings");
         await page.GetByLabel("Name", new() { Exact = true }).FillAsync("");
         await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
         (await page.Locator("#Name-error").InnerTextAsync()).ShouldContain("required");

@@ -1,4 +1,5 @@
 using Clientele.Modules.Billing.Invoices;
+using Clientele.Modules.Billing.Limits;
 using Clientele.Modules.Billing.Renewal;
 using Clientele.Modules.Billing.Usage;
 using Clientele.Modules.Billing.Subscriptions;
@@ -57,6 +58,8 @@ public sealed class BillingModule : IModule
             .Describe("The platform's Stripe invoices to the organization; written by Stripe webhooks only.");
         r.Table("payment_methods").ReadOnly()
             .Describe("The organization's Stripe payment methods (brand and last four digits only); written by Stripe webhooks only.");
+        r.Table("plan_usage").ReadOnly()
+            .Describe("The organization's use of its platform plan's limits per calendar month (messages counted as written; users and agents at the last change); written by the database.");
         r.Table("usage_records").ReadOnly()
             .Describe("The organization's metered usage reported to Stripe per period; written by the platform only.");
     }
@@ -77,5 +80,6 @@ public sealed class BillingModule : IModule
         InvoicesApi.Map(api);
         UsageApi.Map(api);
         BillingRunApi.Map(api);
+        OrganizationUsageApi.Map(api);
     }
 }

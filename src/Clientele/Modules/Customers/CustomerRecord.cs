@@ -18,7 +18,24 @@ public sealed record CustomerHeader(Guid Id, string? Name, string Email, string?
 }
 
 /// <summary>A read-only table of one section: headings and rows of display text; Href (optional) links a row.</summary>
-public sealed record RecordSection(string Key, string Title, IReadOnlyList<string> Columns, IReadOnlyList<RecordRow> Rows, string Empty);
+public sealed partial record RecordSection(string Key, string Title, IReadOnlyList<string> Columns, IReadOnlyList<RecordRow> Rows, string Empty)
+{
+    /// <summary>
+    /// How a cell may wrap so a section's table fits its card: dates and phone numbers stay on one line
+    /// ("nowrap"; they would break at their hyphens), long text may break anywhere ("wrap": an email
+    /// address is one unbreakable word otherwise), everything else wraps at spaces.
+    /// </summary>
+    public static string? CellClass(string? value) => value switch
+    {
+        null => null,
+        { Length: <= 20 } when DateOrPhone().IsMatch(value) => "nowrap",
+        { Length: > 16 } => "wrap",
+        _ => null,
+    };
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\+?[0-9][0-9 ()./:+-]*$")]
+    private static partial System.Text.RegularExpressions.Regex DateOrPhone();
+}
 
 public sealed record RecordRow(string? Href, IReadOnlyList<string?> Cells);
 

@@ -51,8 +51,10 @@ public static class CustomerRecordReader
             SELECT NULL, q.quote_number, to_char(q.total_amount, {Money}) || ' ' || q.currency, q.status, to_char(q.valid_until, {Day}), to_char(q.accepted_at, {Day})
             FROM quotes q WHERE q.organization_id = $1 AND q.customer_id = $2 AND q.deleted_at IS NULL ORDER BY q.created_at DESC LIMIT 50
             """, "No quotes."),
-        ("people", "People", ["Name", "Title", "Email", "Phone", "Role", "Primary", "Sentiment"], """
-            SELECT NULL, p.name, p.title, p.email, p.phone, p.role, CASE WHEN p.is_primary THEN 'primary' END, p.sentiment
+        // Five columns, so the table fits its card beside the copilot: the role says whether this is the primary contact and how they feel.
+        ("people", "People", ["Name", "Title", "Email", "Phone", "Role"], """
+            SELECT NULL, p.name, p.title, p.email, p.phone,
+                   nullif(concat_ws(' · ', replace(p.role, '_', ' '), CASE WHEN p.is_primary THEN 'primary contact' END, 'sentiment ' || p.sentiment), '')
             FROM customer_contacts p WHERE p.organization_id = $1 AND p.customer_id = $2 AND p.deleted_at IS NULL ORDER BY p.is_primary DESC, p.name LIMIT 50
             """, "No contacts or stakeholders recorded."),
         ("contracts", "Contracts", ["File", "ARR", "Term", "Start", "End", "Status"], $"""

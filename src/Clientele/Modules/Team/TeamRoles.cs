@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Clientele.Platform.Audit;
+using Clientele.Platform.Auth;
 using Clientele.Platform.Database;
 using Clientele.Platform.Errors;
 using Npgsql;
@@ -10,10 +11,8 @@ namespace Clientele.Modules.Team;
 public sealed record TeamMember(Guid Id, string? Name, string Email, string Role, bool IsActive, DateTime? LastLoginAt);
 
 /// <summary>
-/// Listing members and changing roles, with the owner rules: only admins and owners change roles;
-/// only an owner makes someone an owner or changes an owner's role; the last owner cannot be
-/// demoted (the organization would have nobody who can manage it). The owners are locked
-/// (FOR UPDATE) while counting, so two demotions at once cannot leave zero owners.
+/// Listing members and changing roles for the console's team page, under the same owner rules as
+/// the API's PATCH /users (OwnerRules: one implementation of who may make, change or demote owners).
 /// </summary>
 public static class TeamRoles
 {
@@ -35,31 +34,12 @@ public static class TeamRoles
     public static async Task ChangeAsync(TenantSession s, Guid userId, string? role, CancellationToken ct)
     {
         var actor = s.Tenant;
-        if (!actor.IsAdmin) throw ProblemException.Forbidden("Changing roles needs the admin or owner role.");
+        OwnerRules.RequireAdmin(actor);
         if (role is null || !Roles.All.Contains(role)) throw ProblemException.Validation("role", "must be one of owner, admin, member, viewer");
-        await s.BeginAsync(ct);
-        string? current = null;
-        await using (var cmd = await s.CommandAsync("SELECT role FROM users WHERE organization_id = $1 AND id = $2 AND deleted_at IS NULL FOR UPDATE", ct))
-        {
-            cmd.Parameters.AddWithValue(s.OrganizationId);
-            cmd.Parameters.AddWithValue(userId);
-            current = await cmd.ExecuteScalarAsync(ct) as string;
-        }
-        if (current is null) throw ProblemException.NotFound($"No team member with id {userId}.");
+        var target = await OwnerRules.LockAsync(s, userId, ct);
+        if (target.Role is not { } current) throw ProblemException.NotFound($"No team member with id {userId}.");
         if (current == role) return;
-        if ((role == Roles.Owner || current == Roles.Owner) && actor.Role != Roles.Owner)
-            throw ProblemException.Forbidden("Only an owner can make someone an owner or change an owner's role.");
-        if (current == Roles.Owner)
-        {
-            long owners;
-            await using (var cmd = await s.CommandAsync("SELECT count(*) FROM (SELECT 1 FROM users WHERE organization_id = $1 AND role = 'owner' AND deleted_at IS NULL AND is_active FOR UPDATE) o", ct))
-            {
-                cmd.Parameters.AddWithValue(s.OrganizationId);
-                owners = (long)(await cmd.ExecuteScalarAsync(ct))!;
-            }
-            if (owners <= 1) throw ProblemException.Conflict("The last owner cannot be demoted: make someone else an owner first.",
-                new Dictionary<string, string[]> { ["role"] = ["the organization needs at least one owner"] });
-        }
+        OwnerRules.CheckChange(actor, target, role, deactivates: false);
         await using (var cmd = await s.CommandAsync("UPDATE users SET role = $3, updated_by = $4 WHERE organization_id = $1 AND id = $2", ct))
         {
             cmd.Parameters.AddWithValue(s.OrganizationId);

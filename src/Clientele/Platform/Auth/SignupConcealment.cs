@@ -58,7 +58,7 @@ public sealed class SignupConcealment(AppDataSource db, Resources.ResourceRegist
             ["organization"] = new JsonObject
             {
                 ["id"] = orgId, ["name"] = organizationName, ["subdomain"] = null, ["plan"] = "free", ["plan_status"] = "trialing", ["email"] = email,
-                ["company_name"] = organizationName, ["max_users"] = 1, ["max_agents"] = 1, ["max_messages"] = 1000, ["max_storage"] = 104857600L,
+                ["company_name"] = organizationName, ["max_users"] = 10, ["max_agents"] = 5, ["max_messages"] = 10000, ["max_storage"] = 1073741824L, // the trial allowance (migration 0041)
                 ["created_at"] = now, ["updated_at"] = now,
             },
             ["user"] = DecoyUser(userId, orgId, email, ownerName, now),

@@ -11,9 +11,8 @@ namespace Clientele.Platform.Auth;
 
 /// <summary>
 /// Writes to /api/v1/users go through here (literal routes win over the generic /{table}); the
-/// generic store does the binding and auditing. On top it enforces the owner rules (docs/security.md):
-/// only owners make, change or remove owners; the last active owner cannot be demoted, deactivated
-/// or deleted; and it takes a write-only `password` (signup's strength rule) so an admin can create
+/// generic store does the binding and auditing. On top it enforces the owner rules (OwnerRules, shared
+/// with the console's team page; docs/security.md) and it takes a write-only `password` (signup's strength rule) so an admin can create
 /// an account that can sign in. Role, activity and password changes end the user's sessions (a
 /// database trigger, NOTIFY for other nodes; this node drops its cache at once).
 /// </summary>
@@ -35,9 +34,10 @@ public static class UsersApi
 
     private static async Task<IResult> Create(HttpContext ctx, ResourceRegistry registry, ResourceStore store, TenantSessions sessions, TenantContext tenant)
     {
-        var def = RequireWriter(registry, tenant);
+        OwnerRules.RequireAdmin(tenant);
         var (body, password) = Split(await JsonBody.ReadBytesAsync(ctx));
-        if (Role(body) == Roles.Owner) RequireOwner(tenant, "Only an owner can make an owner.");
+        OwnerRules.CheckCreate(tenant, Role(body));
+        var def = registry.Find("users")!;
         var id = Guid.CreateVersion7();
         await using var s = sessions.Open(tenant);
         var result = await store.CreateAsync(s, def, body, ctx.RequestAborted,
@@ -48,18 +48,13 @@ public static class UsersApi
     private static async Task<IResult> Update(string id, HttpContext ctx, ResourceRegistry registry, ResourceStore store, TenantSessions sessions,
         TenantContext tenant, AuthCache cache)
     {
-        var def = RequireWriter(registry, tenant);
+        OwnerRules.RequireAdmin(tenant);
         var userId = ParseId(id);
         var (body, password) = Split(await JsonBody.ReadBytesAsync(ctx));
-        var newRole = Role(body);
         await using var s = sessions.Open(tenant);
-        var (targetRole, owners) = await OwnersAsync(s, userId, ctx.RequestAborted);
-        if (targetRole == Roles.Owner || newRole == Roles.Owner) RequireOwner(tenant, "Only an owner can make an owner or change one.");
-        var losesOwner = targetRole == Roles.Owner && ((newRole is not null && newRole != Roles.Owner)
-                                                       || (body.TryGetProperty("is_active", out var active) && active.ValueKind == JsonValueKind.False));
-        if (losesOwner && owners.Count == 1 && owners[0] == userId)
-            throw ProblemException.Conflict("This is the organization's last active owner: make another owner first.",
-                new Dictionary<string, string[]> { [newRole is not null ? "role" : "is_active"] = ["cannot remove the last active owner"] });
+        OwnerRules.CheckChange(tenant, await OwnerRules.LockAsync(s, userId, ctx.RequestAborted), Role(body),
+            body.TryGetProperty("is_active", out var active) && active.ValueKind == JsonValueKind.False);
+        var def = registry.Find("users")!;
         var result = await store.UpdateAsync(s, def, userId, body, ctx.Request.Headers.IfMatch.ToString(), ctx.RequestAborted,
             password is null ? null : [("password_hash", SessionService.HashPassword(userId, password))]);
         cache.RemoveUser(userId); // this node at once; the trigger's NOTIFY reaches the others
@@ -69,53 +64,14 @@ public static class UsersApi
     private static async Task<IResult> Delete(string id, HttpContext ctx, ResourceRegistry registry, ResourceStore store, TenantSessions sessions,
         TenantContext tenant, AuthCache cache)
     {
-        var def = RequireWriter(registry, tenant);
+        OwnerRules.RequireAdmin(tenant);
         var userId = ParseId(id);
         await using var s = sessions.Open(tenant);
-        var (targetRole, owners) = await OwnersAsync(s, userId, ctx.RequestAborted);
-        if (targetRole == Roles.Owner)
-        {
-            RequireOwner(tenant, "Only an owner can remove an owner.");
-            if (owners.Count == 1 && owners[0] == userId)
-                throw ProblemException.Conflict("This is the organization's last active owner: make another owner first.");
-        }
+        OwnerRules.CheckDelete(tenant, await OwnerRules.LockAsync(s, userId, ctx.RequestAborted));
+        var def = registry.Find("users")!;
         await store.DeleteAsync(s, def, userId, ctx.Request.Headers.IfMatch.ToString(), ctx.RequestAborted);
         cache.RemoveUser(userId);
         return Results.NoContent();
-    }
-
-    /// <summary>
-    /// The target's role, and the active owners locked FOR UPDATE in id order (so two owners
-    /// demoting each other at once cannot both succeed: the second sees the first's result).
-    /// </summary>
-    private static async Task<(string? TargetRole, List<Guid> Owners)> OwnersAsync(TenantSession s, Guid userId, CancellationToken ct)
-    {
-        await s.BeginAsync(ct);
-        var owners = new List<Guid>();
-        await using (var cmd = await s.CommandAsync("""
-            SELECT id FROM users WHERE organization_id = $1 AND role = 'owner' AND is_active AND deleted_at IS NULL ORDER BY id FOR UPDATE
-            """, ct))
-        {
-            cmd.Parameters.AddWithValue(s.OrganizationId);
-            await using var r = await cmd.ExecuteReaderAsync(ct);
-            while (await r.ReadAsync(ct)) owners.Add(r.GetGuid(0));
-        }
-        await using var role = await s.CommandAsync("SELECT role FROM users WHERE organization_id = $1 AND id = $2 AND deleted_at IS NULL", ct);
-        role.Parameters.AddWithValue(s.OrganizationId);
-        role.Parameters.AddWithValue(userId);
-        return (await role.ExecuteScalarAsync(ct) as string, owners);
-    }
-
-    private static ResourceDefinition RequireWriter(ResourceRegistry registry, TenantContext tenant)
-    {
-        if (!tenant.CanWrite) throw ProblemException.Forbidden("The viewer role (or a read-only API key) cannot change data.");
-        if (!tenant.IsAdmin) throw ProblemException.Forbidden("Changing users needs the admin or owner role.");
-        return registry.Find("users")!;
-    }
-
-    private static void RequireOwner(TenantContext tenant, string detail)
-    {
-        if (tenant.Role != Roles.Owner) throw ProblemException.Forbidden(detail + " (API keys act at most as admin.)");
     }
 
     private static Guid ParseId(string id) => Guid.TryParse(id, out var g) ? g : throw ProblemException.NotFound($"No user with id {id}.");

@@ -4,8 +4,11 @@ namespace Clientele.Platform.Demo;
 
 internal static partial class DemoData
 {
-    /// <summary>The demo's plan: its limits cover the team and agents the demo creates (issue 9: the console's numbers agree with the rows).</summary>
-    public const int PlanMaxUsers = 10, PlanMaxAgents = 5;
+    /// <summary>
+    /// The demo's plan: its limits cover the team and agents the demo creates (issue 9: the console's numbers agree with the rows)
+    /// with room to add people: seats count pending invitations too (plan limits, migration 0041), and the "business" plan's are 25/10.
+    /// </summary>
+    public const int PlanMaxUsers = 25, PlanMaxAgents = 10;
 
     /// <summary>
     /// Runs last: the organization is on the "business" plan its platform subscription names, with
@@ -27,7 +30,7 @@ internal static partial class DemoData
         for (var i = 0; i < recent.Count; i++)
             await d.CreateAsync("conversation_notes", new { conversation_id = recent[i], author_id = d.User("support").Id, content = notes[i] });
         await using (var cmd = await d.Session.CommandAsync($"""
-            UPDATE organizations SET plan = 'business', plan_status = 'active', max_users = {PlanMaxUsers}, max_agents = {PlanMaxAgents}, max_messages = 10000
+            UPDATE organizations SET plan = 'business', plan_status = 'active', max_users = {PlanMaxUsers}, max_agents = {PlanMaxAgents}, max_messages = 100000
             WHERE id = $1
             """, d.Ct))
         {

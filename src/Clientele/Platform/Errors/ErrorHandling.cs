@@ -40,7 +40,7 @@ public sealed class ErrorHandlingMiddleware(RequestDelegate next, ILogger<ErrorH
     {
         if (Find<ProblemException>(e) is { } p)
         {
-            await ProblemWriter.WriteAsync(ctx, p.Status, p.Title, p.Detail, p.Errors);
+            await ProblemWriter.WriteAsync(ctx, p);
             return;
         }
         if (Find<Exception>(e, x => x is IProblemSource) is IProblemSource source)
@@ -52,7 +52,7 @@ public sealed class ErrorHandlingMiddleware(RequestDelegate next, ILogger<ErrorH
         }
         if (Find<PostgresException>(e) is { } pg && PostgresErrorMapper.Map(pg, ctx.RequestServices.GetService<ResourceRegistry>()?.Catalog) is { } mapped)
         {
-            await ProblemWriter.WriteAsync(ctx, mapped.Status, mapped.Title, mapped.Detail, mapped.Errors);
+            await ProblemWriter.WriteAsync(ctx, mapped);
             return;
         }
         if (Find<BadHttpRequestException>(e) is { } bad)

@@ -40,12 +40,26 @@ public static class PostgresErrorMapper
             PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.LockNotAvailable =>
                 ProblemException.Conflict("The row was changed concurrently; retry the request."),
             // A trigger refusing a state transition (billing: a paid invoice, a line on an open invoice).
+            // The platform plan's limit (migration 0041): HINT carries {limit, max, used, plan}.
+            "CL402" => PlanLimit(e),
             "CL409" => ProblemException.Conflict(e.MessageText, new Dictionary<string, string[]> { [e.ColumnName ?? "status"] = [e.MessageText] }),
             PostgresErrorCodes.RaiseException when e.ColumnName is { } column =>
                 ProblemException.Validation(new Dictionary<string, string[]> { [column] = [e.MessageText] }),
             PostgresErrorCodes.RaiseException => ProblemException.Validation(new Dictionary<string, string[]> { ["_"] = [e.MessageText] }),
             _ => null,
         };
+    }
+
+    private static ProblemException PlanLimit(PostgresException e)
+    {
+        using var d = System.Text.Json.JsonDocument.Parse(e.Hint is { Length: > 0 } h && h[0] == '{' ? h : "{}");
+        var r = d.RootElement;
+        return ProblemException.PlanLimit(
+            r.TryGetProperty("limit", out var l) ? l.GetString()! : e.ColumnName ?? "plan",
+            r.TryGetProperty("max", out var m) ? m.GetInt64() : 0,
+            r.TryGetProperty("used", out var u) ? u.GetInt64() : 0,
+            r.TryGetProperty("plan", out var p) ? p.GetString() : null,
+            e.MessageText);
     }
 
 }

@@ -11,6 +11,20 @@ public sealed class ProblemException(int status, string title, string? detail = 
     public string Title { get; } = title;
     public string? Detail { get; } = detail;
     public IDictionary<string, string[]>? Errors { get; } = errors;
+    /// <summary>A problem type URI beyond the status (e.g. .../problems/plan-limit); null: the status's RFC 9110 section.</summary>
+    public string? Type { get; init; }
+    /// <summary>Extension members written at the top level of the problem (limit, used, ...).</summary>
+    public IReadOnlyDictionary<string, object?>? Extensions { get; init; }
+
+    public const string PlanLimitType = "https://clientele.dev/problems/plan-limit";
+
+    /// <summary>402: the organization's plan does not allow more of something (docs/billing.md, plan limits).</summary>
+    public static ProblemException PlanLimit(string limit, long max, long used, string? plan, string detail) =>
+        new(402, "Plan limit reached", detail, new Dictionary<string, string[]> { [limit] = [detail] })
+        {
+            Type = PlanLimitType,
+            Extensions = new Dictionary<string, object?> { ["limit"] = limit, ["max"] = max, ["used"] = used, ["plan"] = plan },
+        };
 
     public static ProblemException BadRequest(string detail, IDictionary<string, string[]>? errors = null) => new(400, "Bad request", detail, errors);
     public static ProblemException NotFound(string detail = "The resource does not exist.") => new(404, "Not found", detail);

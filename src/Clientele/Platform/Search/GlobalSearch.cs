@@ -7,7 +7,7 @@ namespace Clientele.Platform.Search;
 public sealed record SearchHit(string Kind, Guid Id, string Title, string? Detail, string Href);
 
 /// <summary>
-/// The header's search: customers (name, email, company, their contacts' phones), conversations
+/// The header's search: customers (name, email, company, their contacts' phones, the phone they write from), conversations
 /// (the customer's phone or address, the customer's name), leads (name, email, phone) and
 /// prospects (name, email), a few of each, best matches first (prefix before substring). One
 /// query, one round trip: it answers while the user types.
@@ -25,7 +25,10 @@ public static class GlobalSearch
          WHERE c.organization_id = $1 AND c.deleted_at IS NULL
            AND (c.name ILIKE $2 OR c.email ILIKE $2 OR c.company_name ILIKE $2
                 OR EXISTS (SELECT 1 FROM customer_contacts p WHERE p.organization_id = $1 AND p.customer_id = c.id AND p.deleted_at IS NULL
-                           AND (p.phone ILIKE $2 OR p.email ILIKE $2 OR p.name ILIKE $2)))
+                           AND (p.phone ILIKE $2 OR p.email ILIKE $2 OR p.name ILIKE $2))
+                -- the phone they write from (customers have no phone column; one pass over the conversations, hashed)
+                OR c.id IN (SELECT cv.customer_id FROM conversations cv WHERE cv.organization_id = $1 AND cv.deleted_at IS NULL
+                            AND cv.customer_id IS NOT NULL AND cv.customer_phone ILIKE $2))
          ORDER BY 6 DESC, c.name LIMIT 5)
         UNION ALL
         (SELECT 'conversation', cv.id, coalesce(c.name, cv.customer_phone, 'Conversation'), concat_ws(' · ', cv.channel, cv.status, cv.customer_phone),

@@ -1,6 +1,4 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using Clientele.Platform.Resources;
 using Clientele.Platform.WebConsole;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
@@ -13,16 +11,12 @@ public sealed record ChannelRow(Guid Id, string Platform, string Identifier, str
 
 /// <summary>
 /// /app/settings/channels: WhatsApp, Instagram, webchat and email channels. Admins add and edit
-/// them through the resource store (validated, audited, the token encrypted); tokens are
+/// them through the resource store (ResourceFormPage: validated, audited, the token encrypted); tokens are
 /// write-only (an empty token field keeps the current one). Webchat channels show their embed snippet.
 /// </summary>
-public sealed class ChannelSettingsModel : ConsolePage
+public sealed class ChannelSettingsModel : ResourceFormPage<ChannelRow>
 {
     public static readonly string[] Platforms = ["whatsapp", "instagram", "webchat", "email"];
-    public IReadOnlyList<ChannelRow> Channels { get; private set; } = [];
-    public string? Flash { get; private set; }
-    /// <summary>The channel whose edit failed (Guid.Empty: the add form).</summary>
-    public Guid? Failed { get; private set; }
 
     [BindProperty] public Guid ChannelId { get; set; }
     [BindProperty] public string? Platform { get; set; }
@@ -34,11 +28,9 @@ public sealed class ChannelSettingsModel : ConsolePage
 
     public string Origin => $"{Request.Scheme}://{Request.Host}";
 
-    public async Task OnGetAsync()
-    {
-        Flash = TempData["flash"] as string;
-        await LoadAsync();
-    }
+    protected override string Resource => "phone_numbers";
+    protected override string AfterSave(Guid id) => "/app/settings/channels";
+    protected override void BeforeRerender() => AccessToken = null; // never echoed back
 
     public async Task<IActionResult> OnPostAddAsync()
     {
@@ -76,51 +68,20 @@ public sealed class ChannelSettingsModel : ConsolePage
         else if (AllowedOrigins is not null) body["allowed_origins"] = new JsonArray(origins.Select(o => (JsonNode)o.TrimEnd('/')).ToArray());
     }
 
-    private async Task<IActionResult> SaveAsync(Guid id, JsonObject body, string done)
-    {
-        if (ModelState.IsValid)
-        {
-            var def = Service<ResourceRegistry>().Find("phone_numbers")!;
-            var ok = await ConsoleForms.TryAsync(ModelState, Service<SchemaCatalog>(), async () =>
-            {
-                using var doc = JsonDocument.Parse(body.ToJsonString());
-                await using var s = OpenSession();
-                if (id == Guid.Empty) await Service<ResourceStore>().CreateAsync(s, def, doc.RootElement, Aborted);
-                else await Service<ResourceStore>().UpdateAsync(s, def, id, doc.RootElement, null, Aborted);
-            }, FieldOf);
-            if (ok)
-            {
-                TempData["flash"] = done;
-                return Redirect("/app/settings/channels");
-            }
-        }
-        Failed = id;
-        Response.StatusCode = 422;
-        AccessToken = null; // never echoed back
-        await LoadAsync();
-        return Page();
-    }
-
-    private static string FieldOf(string field) => field switch
+    protected override string FieldOf(string field) => field switch
     {
         "platform" => nameof(Platform), "meta_phone_number_id" => nameof(Identifier), "display_name" => nameof(DisplayName),
         "access_token" => nameof(AccessToken), "allowed_origins" => nameof(AllowedOrigins), "settings" => nameof(Identifier), _ => "",
     };
 
-    private async Task LoadAsync()
-    {
-        await using var s = OpenSession();
-        var list = new List<ChannelRow>();
-        await using var r = await s.ReadAsync("""
-            SELECT p.id, p.platform, p.meta_phone_number_id, p.display_name, p.is_active, p.access_token IS NOT NULL, p.public_key, p.allowed_origins,
-                   (SELECT a.name FROM agents a WHERE a.organization_id = p.organization_id AND a.phone_number_id = p.id AND a.is_active LIMIT 1)
-            FROM phone_numbers p WHERE p.organization_id = $1 ORDER BY p.created_at, p.id LIMIT 200
-            """, [new NpgsqlParameter { Value = Tenant.OrganizationId }], Aborted);
-        while (await r.ReadAsync(Aborted))
-            list.Add(new ChannelRow(r.GetGuid(0), r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3), r.GetBoolean(4), r.GetBoolean(5),
-                r.GetString(6), r.GetFieldValue<string[]>(7), r.IsDBNull(8) ? null : r.GetString(8)));
-        Channels = list;
-    }
+    protected override string ListSql => """
+        SELECT p.id, p.platform, p.meta_phone_number_id, p.display_name, p.is_active, p.access_token IS NOT NULL, p.public_key, p.allowed_origins,
+               (SELECT a.name FROM agents a WHERE a.organization_id = p.organization_id AND a.phone_number_id = p.id AND a.is_active LIMIT 1)
+        FROM phone_numbers p WHERE p.organization_id = $1 ORDER BY p.created_at, p.id LIMIT 200
+        """;
+
+    protected override ChannelRow Map(NpgsqlDataReader r) => new(r.GetGuid(0), r.GetString(1), r.GetString(2), S(r, 3), r.GetBoolean(4), r.GetBoolean(5),
+        r.GetString(6), r.GetFieldValue<string[]>(7), S(r, 8));
 
     public string Snippet(ChannelRow c) => $"<script src=\"{Origin}/widget.js\" data-channel=\"{c.PublicKey}\" async></script>";
 

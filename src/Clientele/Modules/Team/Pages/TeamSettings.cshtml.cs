@@ -1,3 +1,4 @@
+using Clientele.Platform.Auth;
 using Clientele.Platform.Database;
 using Clientele.Platform.Errors;
 using Clientele.Platform.WebConsole;
@@ -6,7 +7,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace Clientele.Modules.Team.Pages;
 
 /// <summary>/app/settings/team: the members and their roles; admins change roles under the owner rules (TeamRoles).</summary>
-public sealed class TeamSettingsModel : ConsolePage
+public sealed class TeamSettingsModel(AuthCache cache) : ConsolePage
 {
     public IReadOnlyList<TeamMember> Members { get; private set; } = [];
     public string? Flash { get; private set; }
@@ -28,6 +29,7 @@ public sealed class TeamSettingsModel : ConsolePage
         {
             await using var s = OpenSession();
             await TeamRoles.ChangeAsync(s, UserId, Role, Aborted);
+            cache.RemoveUser(UserId); // a role change ends the user's sessions: this node at once, the trigger's NOTIFY the others
         }
         catch (ProblemException p) when (p.Status is 409 or 422 || (p.Status == 403 && Tenant.IsAdmin))
         {

@@ -26,15 +26,16 @@ public sealed class HomeModel : ConsolePage
         var me = new NpgsqlParameter { Value = (object?)Tenant.UserId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid };
         await s.BeginAsync(Aborted);
         await using (var r = await s.ReadAsync($"""
-            SELECT
-              (SELECT count(*) FROM conversations WHERE organization_id = $1 AND deleted_at IS NULL AND is_active),
-              (SELECT count(*) FROM conversations WHERE organization_id = $1 AND deleted_at IS NULL AND is_active AND assigned_to = $2),
-              (SELECT count(*) FROM conversations WHERE organization_id = $1 AND deleted_at IS NULL AND is_active AND assigned_to IS NULL),
-              (SELECT count(*) FROM conversations WHERE organization_id = $1 AND deleted_at IS NULL AND is_active AND status = 'escalated'),
-              (SELECT count(*) FROM extractions e JOIN conversations c ON c.organization_id = e.organization_id AND c.id = e.conversation_id AND c.deleted_at IS NULL
-                 WHERE e.organization_id = $1 AND e.is_latest AND e.lead_status_tag = 'Hot'),
+            SELECT o.open, o.mine, o.unassigned, o.escalated,
+              -- Hot leads among the open conversations (what /app/inbox?lead=hot lists); a per-row probe of the conversation,
+              -- which the planner would otherwise answer by hashing every conversation of the organization.
+              (SELECT count(*) FROM extractions e WHERE e.organization_id = $1 AND e.is_latest AND e.lead_status_tag = 'Hot'
+                 AND (SELECT c.is_active AND c.deleted_at IS NULL FROM conversations c WHERE c.organization_id = e.organization_id AND c.id = e.conversation_id)),
               (SELECT count(*) FROM approvals WHERE organization_id = $1 AND status = 'pending'),
               (SELECT count(*) FROM customers WHERE organization_id = $1 AND deleted_at IS NULL AND {AtRisk})
+            FROM (SELECT count(*) AS open, count(*) FILTER (WHERE assigned_to = $2) AS mine, count(*) FILTER (WHERE assigned_to IS NULL) AS unassigned,
+                         count(*) FILTER (WHERE status = 'escalated') AS escalated
+                  FROM conversations WHERE organization_id = $1 AND deleted_at IS NULL AND is_active) o
             """, [org, me], Aborted))
         {
             await r.ReadAsync(Aborted);
@@ -46,18 +47,20 @@ public sealed class HomeModel : ConsolePage
             Tiles.Add(new("Unassigned", unassigned, "/app/inbox?filter=unassigned", "open, nobody took them yet"));
             Tiles.Add(new("Escalated", escalated, "/app/inbox?filter=escalated", "the AI handed these to a person"));
             if (Tenant.Role != Database.Roles.Member) Tiles.Add(mineTile);
-            Tiles.Add(new("Hot leads", hot, "/app/inbox?lead=hot", "conversations scored Hot"));
+            Tiles.Add(new("Hot leads", hot, "/app/inbox?lead=hot", "open conversations scored Hot"));
             Tiles.Add(new("Pending approvals", pending, "/app/approvals", "AI proposals waiting for a decision"));
             Tiles.Add(new("At-risk customers", atRisk, "/app/customers?at_risk=true", $"health below {CustomersModule.AtRiskHealthBelow}, churn risk above {CustomersModule.AtRiskChurnAbove:0.##}"));
         }
 
         var days = Enumerable.Range(0, 30).Select(i => DateTime.UtcNow.Date.AddDays(i - 29)).ToList();
+        // A timestamptz bound, not `now()::date - 29`: timestamptz >= date is not leakproof, so under RLS it cannot be an index condition.
+        var since = new NpgsqlParameter { Value = DateTime.SpecifyKind(days[0], DateTimeKind.Utc), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz };
         var byChannel = new Dictionary<string, long[]>();
         await using (var r = await s.ReadAsync("""
             SELECT (started_at AT TIME ZONE 'UTC')::date, coalesce(channel, 'other'), count(*) FROM conversations
-            WHERE organization_id = $1 AND deleted_at IS NULL AND started_at >= (now() AT TIME ZONE 'UTC')::date - 29
+            WHERE organization_id = $1 AND deleted_at IS NULL AND started_at >= $2
             GROUP BY 1, 2
-            """, [new NpgsqlParameter { Value = Tenant.OrganizationId }], Aborted))
+            """, [new NpgsqlParameter { Value = Tenant.OrganizationId }, since], Aborted))
         {
             while (await r.ReadAsync(Aborted))
             {
@@ -80,9 +83,9 @@ public sealed class HomeModel : ConsolePage
         var ai = new long[30]; var human = new long[30];
         await using (var r = await s.ReadAsync("""
             SELECT ("timestamp" AT TIME ZONE 'UTC')::date, (agent_name = 'human'), count(*) FROM messages
-            WHERE organization_id = $1 AND deleted_at IS NULL AND role = 'assistant' AND "timestamp" >= (now() AT TIME ZONE 'UTC')::date - 29
+            WHERE organization_id = $1 AND deleted_at IS NULL AND role = 'assistant' AND "timestamp" >= $2
             GROUP BY 1, 2
-            """, [new NpgsqlParameter { Value = Tenant.OrganizationId }], Aborted))
+            """, [new NpgsqlParameter { Value = Tenant.OrganizationId }, since.Clone()], Aborted))
         {
             while (await r.ReadAsync(Aborted))
             {

@@ -76,7 +76,7 @@ public static class BillingBench
                 unit = "calls", timestamp = now.AddSeconds(-(b * BatchSize + i) % 86400), idempotency_id = $"evt-{b}-{i}",
             }).ToArray(),
         };
-        (await http.PostAsJsonAsync("/api/v1/usage_events/batch", Batch(-1))).EnsureSuccessStatusCode(); // warm up
+        (await http.PostAsJsonAsync("/api/v1/usage_events/batch", Batch(batches))).EnsureSuccessStatusCode(); // warm up (ids beyond the measured batches)
         Console.WriteLine($"usage-ingest: {batches} batches of {BatchSize} events, {workers} concurrent clients, {Environment.ProcessorCount} cores");
 
         var next = -1;
@@ -135,18 +135,28 @@ public static class BillingBench
         await using (var conn = new NpgsqlConnection(db.Owner))
         {
             await conn.OpenAsync();
-            await using var cmd = new NpgsqlCommand("""
+            // One statement per command: PostgreSQL refuses several in one parameterized (prepared) command.
+            string[] setup =
+            [
+                """
                 INSERT INTO plans (id, organization_id, code, billing_cycle, name, base_price, price_per_seat, usage_pricing)
-                VALUES (gen_random_uuid(), $1, 'premium', 'monthly', 'Premium', 99, 19, '[{"event_type": "api_call", "included": 100, "unit_price": 0.01}]');
-                INSERT INTO customers (id, organization_id, email) SELECT gen_random_uuid(), $1, 'r' || g || '@bench.test' FROM generate_series(1, $2) g;
+                VALUES (gen_random_uuid(), $1, 'premium', 'monthly', 'Premium', 99, 19, '[{"event_type": "api_call", "included": 100, "unit_price": 0.01}]')
+                """,
+                "INSERT INTO customers (id, organization_id, email) SELECT gen_random_uuid(), $1, 'r' || g || '@bench.test' FROM generate_series(1, $2) g",
+                """
                 INSERT INTO subscriptions (id, organization_id, customer_id, plan, billing_cycle, seats_total, status, current_period_start, current_period_end)
                   SELECT gen_random_uuid(), $1, c.id, 'premium', 'monthly', 3, 'active', now() - interval '1 month' - interval '1 hour', now() - interval '1 hour'
-                  FROM customers c WHERE c.organization_id = $1;
-                ANALYZE customers, subscriptions, plans;
-                """, conn) { CommandTimeout = 3600 };
-            cmd.Parameters.AddWithValue(org);
-            cmd.Parameters.AddWithValue(subscriptions);
-            await cmd.ExecuteNonQueryAsync();
+                  FROM customers c WHERE c.organization_id = $1
+                """,
+            ];
+            foreach (var sql in setup)
+            {
+                await using var cmd = new NpgsqlCommand(sql, conn) { CommandTimeout = 3600 };
+                cmd.Parameters.AddWithValue(org);
+                if (sql.Contains("$2", StringComparison.Ordinal)) cmd.Parameters.AddWithValue(subscriptions);
+                await cmd.ExecuteNonQueryAsync();
+            }
+            await new NpgsqlCommand("ANALYZE customers, subscriptions, plans", conn) { CommandTimeout = 3600 }.ExecuteNonQueryAsync();
         }
         var runs = app.Services.GetRequiredService<BillingRuns>();
         Console.WriteLine($"renewal-run: {subscriptions} subscriptions due, parallelism {runs.Parallelism}, {Environment.ProcessorCount} cores");
