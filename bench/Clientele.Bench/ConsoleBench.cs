@@ -38,6 +38,8 @@ public static partial class ConsoleBench
             b.Configuration["Logging:LogLevel:Default"] = "Warning";
             b.Configuration["RateLimit:PermitsPerSecond"] = "1000000";
             b.Configuration["RateLimit:Burst"] = "1000000";
+            // No background work: pages are measured, not the outbox (and its health recompute would race the demo fill's renewal rows).
+            b.Configuration["Outbox:Enabled"] = "false";
         });
         await app.StartAsync();
         var url = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());

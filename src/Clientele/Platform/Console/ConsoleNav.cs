@@ -13,6 +13,7 @@ public static class ConsoleNav
         new("Home", "/app", "⌂"),
         new("Inbox", "/app/inbox", "✉"),
         new("Customers", "/app/customers", "☺"),
+        new("Success", "/app/success", "♥"),
         new("Approvals", "/app/approvals", "✓"),
         new("Agents", "/app/agents", "✦"),
         new("Automation", "/app/automation", "⟳"),
@@ -22,7 +23,6 @@ public static class ConsoleNav
     public static readonly IReadOnlyList<Item> Soon =
     [
         new("Billing", null, "$"),
-        new("Success", null, "♥"),
         new("Sales", null, "↗"),
         new("Team", null, "☷"),
         new("Reports", null, "▤"),

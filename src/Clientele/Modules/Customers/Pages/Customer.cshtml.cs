@@ -20,6 +20,8 @@ public sealed partial class CustomerModel : ConsolePage
     public TimelinePage Timeline { get; private set; } = new([], null);
     public string UsageChart { get; private set; } = "";
     public string HealthChart { get; private set; } = "";
+    /// <summary>The health score explained (Success module: components, weights, evidence, signals), computed on first view.</summary>
+    public System.Text.Json.Nodes.JsonObject? HealthExplained { get; private set; }
     public string? Flash { get; private set; }
 
     [BindProperty] public string? NoteType { get; set; }
@@ -73,6 +75,8 @@ public sealed partial class CustomerModel : ConsolePage
         if (record is null) return false;
         Record = record;
         await s.RollbackAsync(Aborted);
+        HealthExplained = await Success.Health.HealthExplanation.ReadAsync(s, Id, Aborted);
+        await s.CommitAsync(Aborted);
         Timeline = await CustomerTimeline.ReadAsync(s, Id, before, CustomerTimeline.PageSize, Aborted);
         await LoadCopilotAsync(s);
         UsageChart = LineChart(record.Usage["dau"].Count > 0 ? [("Daily active users", record.Usage["dau"]), ("Monthly active users", record.Usage["mau"])]

@@ -86,7 +86,7 @@ public static class HealthRecompute
                     SqlArg.Typed(h.NewValue, NpgsqlTypes.NpgsqlDbType.Numeric), h.Reason, detectedBy, h.Severity, h.Metadata));
             var signalChanges = RiskSignalWriter.Plan(s, e.CustomerId, detected, open.GetValueOrDefault(e.CustomerId) ?? [], now, batch, events);
             RenewalPlanner.Plan(s, e, detected, now, batch);
-            var becameHigh = SavePlayProposer.IsHigh(result.Score, result.ChurnRisk, model.Thresholds)
+            var becameHigh = result.Confidence >= SavePlayProposer.MinConfidence && SavePlayProposer.IsHigh(result.Score, result.ChurnRisk, model.Thresholds)
                              && (before is null || !SavePlayProposer.IsHigh(before.Score, before.ChurnRisk, model.Thresholds));
             if (becameHigh) risky.Add((e, result, detected));
             outcomes.Add(new CustomerHealthOutcome(e.CustomerId, model, result, changed, healthEvents, detected, signalChanges));

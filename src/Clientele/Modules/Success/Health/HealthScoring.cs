@@ -135,8 +135,9 @@ public static class HealthScoring
         if (has)
         {
             var u = (double)e.SeatsUsed / e.SeatsTotal;
-            ev.Add(new($"{e.SeatsUsed} of {e.SeatsTotal} seats used ({N(Math.Round(u * 100, 1))}%)", "subscriptions", (int)Math.Round(Math.Min(100, u * 125))));
+            // Unused seats are shelfware (a warning), not a dead account: 30 at none used, 100 from 78% used.
+            ev.Add(new($"{e.SeatsUsed} of {e.SeatsTotal} seats used ({N(Math.Round(u * 100, 1))}%)", "subscriptions", (int)Math.Round(Math.Min(70, u * 90))));
         }
-        return Make("seats", m, 0, ev, has);
+        return Make("seats", m, 30, ev, has);
     }
 }

@@ -21,6 +21,9 @@ public static class SavePlayProposer
     public const string AgentId = "success";
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
+    /// <summary>Below this confidence (a third of the model's weight with data) a low score is too thin to act on: signals still open, no save play.</summary>
+    public const decimal MinConfidence = 0.35m;
+
     public static bool IsHigh(int? score, decimal? churn, HealthThresholds t) => score < t.HighRiskScore || churn >= 0.70m;
 
     /// <summary>Words a signal type adds to the playbook search, and the category it points to.</summary>

@@ -77,7 +77,7 @@ public sealed class HomeModel : ConsolePage
         {
             type = "bar",
             data = new { labels, datasets = byChannel.OrderBy(x => x.Key).Select(x => new { label = ChannelName(x.Key), data = x.Value }).ToArray() },
-            options = new { responsive = true, maintainAspectRatio = false, scales = new { x = new { stacked = true }, y = new { stacked = true, beginAtZero = true } } },
+            options = new { responsive = true, maintainAspectRatio = false, scales = new { x = new { stacked = true }, y = new { stacked = true, beginAtZero = true, ticks = new { precision = 0 } } } },
         });
 
         var ai = new long[30]; var human = new long[30];
@@ -99,7 +99,7 @@ public sealed class HomeModel : ConsolePage
         {
             type = "line",
             data = new { labels, datasets = new object[] { new { label = "AI replies", data = ai }, new { label = "Human replies", data = human } } },
-            options = new { responsive = true, maintainAspectRatio = false, scales = new { y = new { beginAtZero = true } } },
+            options = new { responsive = true, maintainAspectRatio = false, scales = new { y = new { beginAtZero = true, ticks = new { precision = 0 } } } },
         });
         await s.CommitAsync(Aborted);
     }
