@@ -34,6 +34,7 @@ public sealed class TwoNodeCluster : IAsyncLifetime
             {
                 ["ConnectionStrings:Clientele"] = OwnerConnectionString, ["Logging:Json"] = "false", ["Logging:LogLevel:Default"] = "Warning",
                 ["Scheduler:IdleWaitMilliseconds"] = "1000", ["Scheduler:CheckinIntervalMilliseconds"] = "500", ["Scheduler:CheckinMisfireThresholdMilliseconds"] = "2000",
+                ["Billing:RunIntervalSeconds"] = "2",
             }) b.Configuration[k] = v;
             b.Services.AddSystemJob("test.tick", "* * * * * ?", (run, _) => { Runs.Enqueue((run.InstanceId, "tick", run.ScheduledFireTime, run.Recovering)); return Task.CompletedTask; });
             // Never fires on its own (2099): started by hand; blocks on its first run so the node can die under it.
@@ -98,5 +99,24 @@ public sealed class SchedulerClusterTests(TwoNodeCluster cluster) : IClassFixtur
             r => r.Node is not null, TimeSpan.FromSeconds(40), "another node to recover the job");
         recovered.Node.ShouldBe(survivorId);
         cluster.Runs.Count(r => r.Job == "slow").ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task The_billing_run_is_a_system_job_at_its_interval_and_each_firing_runs_on_one_node()
+    {
+        await using var conn = new NpgsqlConnection(cluster.OwnerConnectionString);
+        await conn.OpenAsync();
+        // Read from the job store itself: the node-death test may have shut one node's scheduler down.
+        await using (var simple = new NpgsqlCommand("SELECT repeat_interval FROM quartz.qrtz_simple_triggers WHERE trigger_name = 'billing' AND trigger_group = 'system'", conn))
+            ((long)(await simple.ExecuteScalarAsync() ?? -1L)).ShouldBe(2000L, "the billing run's trigger repeats every 2 s");
+        async Task<(long Runs, long Distinct, long Succeeded)> CountAsync()
+        {
+            await using var cmd = new NpgsqlCommand("SELECT count(*), count(DISTINCT scheduled_fire_time), count(*) FILTER (WHERE status = 'succeeded') FROM quartz.clientele_job_runs WHERE job_name = 'billing'", conn);
+            await using var r = await cmd.ExecuteReaderAsync();
+            await r.ReadAsync();
+            return (r.GetInt64(0), r.GetInt64(1), r.GetInt64(2));
+        }
+        var counts = await Eventually.GetAsync(CountAsync, c => c.Succeeded >= 3, TimeSpan.FromSeconds(40), "three billing runs");
+        counts.Distinct.ShouldBe(counts.Runs, "a billing firing ran on both nodes");
     }
 }

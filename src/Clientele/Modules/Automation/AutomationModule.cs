@@ -1,5 +1,7 @@
+using Clientele.Modules.Automation.Automations;
 using Clientele.Modules.Automation.Scheduling;
 using Clientele.Modules.Automation.Triggers;
+using Clientele.Modules.Automation.Workflows;
 using Clientele.Platform.Hosting;
 using Clientele.Platform.Scheduling;
 using Clientele.Platform.Resources;
@@ -36,6 +38,7 @@ public sealed class AutomationModule : IModule
     public void AddServices(IServiceCollection services, IConfiguration config)
     {
         services.AddSingleton<ScheduledTaskScheduler>();
+        services.AddSingleton<AutomationInterpreter>();
         services.AddSystemJob("automation.scheduled_tasks_reconcile", config["Automation:ReconcileCron"] ?? "0 */5 * * * ?",
             (run, ct) => ScheduledTaskReconciler.RunAsync(run.Services, ct), "Gives every active scheduled task its Quartz job (overdue ones run now)");
     }
@@ -44,5 +47,7 @@ public sealed class AutomationModule : IModule
     {
         ScheduledTasksApi.Map(api);
         TriggersApi.Map(api);
+        WorkflowsApi.Map(api);
+        AutomationsApi.Map(api);
     }
 }

@@ -69,7 +69,7 @@ public sealed class BillingModule : IModule
         services.AddScoped<BillingEndpoint>();
         // A payment written through the resource API settles its invoice by trigger: publish invoice.paid with it.
         DomainEvents.Follow("payments", BillingEvents.FollowPaymentAsync);
-        // Renewals, dunning and credit expiry every Billing:RunIntervalSeconds (a hosted timer until Quartz lands).
+        // Renewals, dunning and credit expiry every Billing:RunIntervalSeconds (a system job on the clustered scheduler).
         services.AddScheduledWork<BillingRuns>();
     }
 

@@ -16,6 +16,7 @@ public static class ConsoleNav
         new("Success", "/app/success", "♥"),
         new("Approvals", "/app/approvals", "✓"),
         new("Agents", "/app/agents", "✦"),
+        new("Automation", "/app/automation", "⟳"),
         new("Settings", "/app/settings", "⚙"),
     ];
 
@@ -23,7 +24,6 @@ public static class ConsoleNav
     [
         new("Billing", null, "$"),
         new("Sales", null, "↗"),
-        new("Automation", null, "⟳"),
         new("Team", null, "☷"),
         new("Reports", null, "▤"),
     ];

@@ -1,13 +1,13 @@
+using Clientele.Platform.Scheduling;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace Clientele.Platform.Jobs;
 
 /// <summary>
-/// Recurring work of a module. Today a hosted timer runs it (<see cref="HostedTimerScheduler"/>);
-/// when Quartz.NET lands, the registration in <see cref="ScheduledWorkRegistration.AddScheduledWork{T}"/>
-/// changes to a Quartz job and the work itself stays as it is.
+/// Recurring work of a module, run every <see cref="Interval"/> as a system job on the clustered
+/// Quartz scheduler (<see cref="ScheduledWorkRegistration.AddScheduledWork{T}"/>): one node runs
+/// each firing, and a firing cut short by a dead node is re-run on another, so the work must be
+/// idempotent. An interval of zero or less turns it off.
 /// </summary>
 public interface IScheduledWork
 {
@@ -18,32 +18,16 @@ public interface IScheduledWork
 
 public static class ScheduledWorkRegistration
 {
+    /// <summary>Registers the work as a system job named <see cref="IScheduledWork.Name"/> (logged in quartz.clientele_job_runs).</summary>
     public static IServiceCollection AddScheduledWork<T>(this IServiceCollection services) where T : class, IScheduledWork
     {
         services.AddSingleton<T>();
         services.AddSingleton<IScheduledWork>(sp => sp.GetRequiredService<T>());
-        services.AddHostedService(sp => new HostedTimerScheduler(sp.GetRequiredService<T>(), sp.GetRequiredService<ILogger<HostedTimerScheduler>>()));
-        return services;
-    }
-}
-
-/// <summary>Runs one piece of work every interval (first run after one interval); failures are logged and retried next time.</summary>
-public sealed class HostedTimerScheduler(IScheduledWork work, ILogger<HostedTimerScheduler> logger) : BackgroundService
-{
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (work.Interval <= TimeSpan.Zero) return;
-        using var timer = new PeriodicTimer(work.Interval);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        services.AddSingleton(sp =>
         {
-            try
-            {
-                await work.RunAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                logger.LogWarning(e, "Scheduled work {Name} failed; it runs again in {Interval}", work.Name, work.Interval);
-            }
-        }
+            var work = sp.GetRequiredService<T>();
+            return new SystemJobDefinition(work.Name, null, (_, ct) => work.RunAsync(ct), $"{work.Name} (every {work.Interval})", work.Interval);
+        });
+        return services;
     }
 }

@@ -15,9 +15,11 @@ public sealed record SystemJobRun(string Name, DateTimeOffset? ScheduledFireTime
 
 /// <summary>
 /// A platform job on the clustered scheduler: a Quartz cron (seconds first: "0 0 * * * ?" is
-/// hourly) and the code to run. Registered with <see cref="SystemJobExtensions.AddSystemJob"/>.
+/// hourly) or a fixed interval (a module's <c>IScheduledWork</c>), and the code to run.
+/// Registered with <see cref="SystemJobExtensions.AddSystemJob"/> or <c>AddScheduledWork</c>.
+/// An interval of zero or less means "not scheduled" (the job's trigger is removed).
 /// </summary>
-public sealed record SystemJobDefinition(string Name, string Cron, Func<SystemJobRun, CancellationToken, Task> Run, string? Description = null);
+public sealed record SystemJobDefinition(string Name, string? Cron, Func<SystemJobRun, CancellationToken, Task> Run, string? Description = null, TimeSpan? Interval = null);
 
 public static class SystemJobExtensions
 {
@@ -46,16 +48,26 @@ internal sealed class SystemJobRegistrar(ISchedulerFactory factory, IEnumerable<
         var scheduler = await factory.GetScheduler(ct);
         foreach (var def in jobs)
         {
+            var key = new TriggerKey(def.Name, SystemJobExtensions.Group);
+            if (def.Interval is { } off && off <= TimeSpan.Zero)
+            {
+                await scheduler.UnscheduleJob(key, ct);
+                continue;
+            }
             var job = JobBuilder.Create<SystemJob>().WithIdentity(def.Name, SystemJobExtensions.Group)
                 .WithDescription(def.Description ?? def.Name).StoreDurably().RequestRecovery().Build();
-            var trigger = TriggerBuilder.Create().WithIdentity(def.Name, SystemJobExtensions.Group).ForJob(job)
-                .WithSchedule(CronScheduleBuilder.Create(def.Cron).InTimeZone(TimeZoneInfo.Utc).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed))
-                .Build();
-            var existing = await scheduler.GetTrigger(trigger.Key, ct) as ICronTrigger;
-            if (existing?.CronExpressionString == def.Cron) continue;
+            var builder = TriggerBuilder.Create().WithIdentity(key).ForJob(job);
+            var trigger = def.Interval is { } every
+                // Like the hosted timer it replaces: the first run one interval after start.
+                ? builder.StartAt(DateTimeOffset.UtcNow.Add(every))
+                    .WithSimpleSchedule(x => x.WithInterval(every).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)).Build()
+                : builder.WithSchedule(CronScheduleBuilder.Create(def.Cron!).InTimeZone(TimeZoneInfo.Utc).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed)).Build();
+            var existing = await scheduler.GetTrigger(key, ct);
+            if (existing is ICronTrigger c && def.Interval is null && c.CronExpressionString == def.Cron) continue;
+            if (existing is ISimpleTrigger t && t.RepeatInterval == def.Interval) continue;
             try { await scheduler.ScheduleJob(job, trigger, ScheduleJobOptions.Replacing, ct); }
             catch (ObjectAlreadyExistsException) { /* another node registered it at the same moment */ }
-            logger.LogInformation("System job {Name} scheduled: {Cron}", def.Name, def.Cron);
+            logger.LogInformation("System job {Name} scheduled: {Schedule}", def.Name, def.Cron ?? $"every {def.Interval}");
         }
     }
 

@@ -7,32 +7,39 @@ using NpgsqlTypes;
 
 namespace Clientele.Modules.Automation.Triggers;
 
-/// <summary>What a firing acts on: the trigger, the event and the ids it concerns.</summary>
-public sealed record ActionTarget(Guid TriggerId, string TriggerName, Guid? OwnerUserId, Guid EventId, string EventType, Guid? CustomerId, Guid? ConversationId, JsonObject Event);
+/// <summary>
+/// What an action acts on: the trigger or workflow running it (Source says which), the event (for a
+/// workflow run: its execution) and the ids it concerns.
+/// </summary>
+public sealed record ActionTarget(Guid TriggerId, string TriggerName, Guid? OwnerUserId, Guid EventId, string EventType, Guid? CustomerId, Guid? ConversationId, JsonObject Event, string Source = "trigger");
 
 /// <summary>
-/// Trigger actions (docs/automation.md "Actions"), run inside the firing's transaction: notify,
-/// create_note, create_task, create_risk_signal, tag_conversation, assign_csm, set_field,
-/// propose_save_play. Each returns its outcome for trigger_events.actions_executed.
+/// The one action library of triggers and workflow steps (docs/automation.md "Actions"), run inside
+/// the firing's (or step's) transaction: notify, send_email, create_note, create_task,
+/// create_activity, create_risk_signal, tag_conversation, assign_csm, set_field, propose_save_play,
+/// call_webhook. Each returns its outcome for trigger_events.actions_executed or the step log;
+/// email and webhook calls are queued in the same transaction and sent by the outbox.
 /// </summary>
 public static class TriggerActions
 {
-    public static readonly string[] Types = ["notify", "create_note", "create_task", "create_risk_signal", "tag_conversation", "assign_csm", "set_field", "propose_save_play"];
+    public static readonly string[] Types = ["notify", "send_email", "create_note", "create_task", "create_activity", "create_risk_signal", "tag_conversation", "assign_csm", "set_field", "propose_save_play", "call_webhook"];
     /// <summary>Customer fields an action may set (the rest are owned by their modules).</summary>
     public static readonly Dictionary<string, NpgsqlDbType> SettableFields = new()
     {
         ["stage"] = NpgsqlDbType.Text, ["segment"] = NpgsqlDbType.Text, ["csm_id"] = NpgsqlDbType.Uuid, ["health_score"] = NpgsqlDbType.Integer, ["language"] = NpgsqlDbType.Varchar,
     };
 
-    public static void Validate(JsonNode? actions, FieldErrors errors)
+    public static void Validate(JsonNode? actions, FieldErrors errors, string field = "actions", string[]? extraTypes = null)
     {
-        if (actions is not JsonArray list || list.Count == 0) { errors.Add("actions", "must be a non-empty list of actions"); return; }
+        if (actions is not JsonArray list || list.Count == 0) { errors.Add(field, "must be a non-empty list of actions"); return; }
+        var allowed = extraTypes is null ? Types : [.. Types, .. extraTypes];
         for (var i = 0; i < list.Count; i++)
         {
-            var at = $"actions[{i}]";
+            var at = $"{field}[{i}]";
             if (list[i] is not JsonObject a) { errors.Add(at, "must be an object with a type"); continue; }
             var type = a["type"] is JsonValue tv && tv.TryGetValue<string>(out var t) ? t : null;
-            if (type is null || !Types.Contains(type)) { errors.Add($"{at}.type", $"must be one of {string.Join(", ", Types)}"); continue; }
+            if (type is null || !allowed.Contains(type)) { errors.Add($"{at}.type", $"must be one of {string.Join(", ", allowed)}"); continue; }
+            if (OutboundActions.Validate(type, a, at, errors)) continue;
             string? Text(string key) => a[key] is JsonValue v && v.TryGetValue<string>(out var s) && !string.IsNullOrWhiteSpace(s) ? s : null;
             switch (type)
             {
@@ -55,7 +62,7 @@ public static class TriggerActions
                     if (Text("tag") is not { Length: <= 50 }) errors.Add($"{at}.tag", "is required (at most 50 characters)");
                     break;
                 case "assign_csm":
-                    if (Text("strategy") is not ("round_robin" or "least_accounts")) errors.Add($"{at}.strategy", "must be round_robin or least_accounts");
+                    if (Text("strategy") is not ("round_robin" or "least_accounts" or "least_revenue")) errors.Add($"{at}.strategy", "must be round_robin, least_accounts or least_revenue");
                     break;
                 case "set_field":
                     if (Text("field") is not { } f || !SettableFields.ContainsKey(f)) errors.Add($"{at}.field", $"must be one of the customer fields {string.Join(", ", SettableFields.Keys)}");
@@ -69,10 +76,11 @@ public static class TriggerActions
     }
 
     /// <summary>Runs one action; a failure is reported in the outcome (and fails the firing), never thrown past the trigger.</summary>
-    public static async Task<JsonObject> RunAsync(TenantSession s, JsonObject action, ActionTarget t, CancellationToken ct)
+    public static async Task<JsonObject> RunAsync(TenantSession s, JsonObject action, ActionTarget t, IServiceProvider services, CancellationToken ct)
     {
         var type = action["type"]!.GetValue<string>();
         var outcome = new JsonObject { ["type"] = type };
+        if (await OutboundActions.RunAsync(s, type, action, t, services, outcome, ct)) { outcome["ok"] = true; return outcome; }
         string Text(string key, string fallback = "") => action[key]?.ToString() ?? fallback;
         Guid Customer() => t.CustomerId ?? throw new InvalidOperationException("the event concerns no customer");
         switch (type)
@@ -90,7 +98,7 @@ public static class TriggerActions
                 break;
             case "create_note" or "create_task":
                 var id = Guid.CreateVersion7();
-                var meta = new JsonObject { ["trigger_id"] = t.TriggerId, ["event_id"] = t.EventId };
+                var meta = new JsonObject { [$"{t.Source}_id"] = t.TriggerId, ["event_id"] = t.EventId };
                 if (type == "create_task")
                 {
                     meta["state"] = "open";
@@ -160,13 +168,17 @@ public static class TriggerActions
         return outcome;
     }
 
-    /// <summary>least_accounts: the active member/admin with the fewest customers; round_robin: the next one after the trigger's last pick.</summary>
+    /// <summary>
+    /// least_accounts: the active user with the fewest customers; least_revenue: with the least MRR
+    /// under care (the customer being assigned not counted); round_robin: the next one after the trigger's last pick.
+    /// </summary>
     private static async Task<Guid?> AssignCsmAsync(TenantSession s, Guid customer, Guid triggerId, string strategy, CancellationToken ct)
     {
-        var sql = strategy == "least_accounts"
-            ? """
+        var sql = strategy is "least_accounts" or "least_revenue"
+            ? $"""
               SELECT u.id FROM users u WHERE u.organization_id = $1 AND u.is_active AND u.deleted_at IS NULL AND u.role IN ('member', 'admin', 'owner')
-              ORDER BY (SELECT count(*) FROM customers c WHERE c.organization_id = $1 AND c.csm_id = u.id AND c.deleted_at IS NULL), u.id LIMIT 1
+              ORDER BY (SELECT {(strategy == "least_accounts" ? "count(*)" : "coalesce(sum(c.mrr), 0)")} FROM customers c
+                        WHERE c.organization_id = $1 AND c.csm_id = u.id AND c.deleted_at IS NULL AND c.id <> $3), u.id LIMIT 1
               """
             : """
               SELECT u.id FROM users u WHERE u.organization_id = $1 AND u.is_active AND u.deleted_at IS NULL AND u.role IN ('member', 'admin', 'owner')
@@ -177,6 +189,7 @@ public static class TriggerActions
         {
             cmd.Parameters.AddWithValue(s.OrganizationId);
             cmd.Parameters.AddWithValue(triggerId);
+            if (strategy != "round_robin") cmd.Parameters.AddWithValue(customer);
             picked = await cmd.ExecuteScalarAsync(ct) as Guid?;
         }
         if (picked is not { } csm) return null;
@@ -186,10 +199,10 @@ public static class TriggerActions
         return csm;
     }
 
-    private static NpgsqlParameter Json(JsonObject o) => new() { Value = o.ToJsonString(), NpgsqlDbType = NpgsqlDbType.Jsonb };
+    internal static NpgsqlParameter Json(JsonObject o) => new() { Value = o.ToJsonString(), NpgsqlDbType = NpgsqlDbType.Jsonb };
     private static string Cut(string s, int n) => s.Length <= n ? s : s[..n];
 
-    private static async Task<int> ExecAsync(TenantSession s, string sql, CancellationToken ct, params object[] values)
+    internal static async Task<int> ExecAsync(TenantSession s, string sql, CancellationToken ct, params object[] values)
     {
         await using var cmd = await s.CommandAsync(sql, ct);
         foreach (var v in values) cmd.Parameters.Add(v as NpgsqlParameter ?? new NpgsqlParameter { Value = v });

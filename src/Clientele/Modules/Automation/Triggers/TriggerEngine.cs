@@ -20,7 +20,7 @@ public sealed record ActiveTrigger(Guid Id, string Name, Guid? UserId, Guid? Cus
 /// each action's outcome), all in the dispatch job's transaction: a retry after a crash cannot
 /// fire twice (trigger_events is unique per trigger and event).
 /// </summary>
-public sealed class TriggerEngine(ILogger<TriggerEngine> logger) : IDomainEventSubscriber
+public sealed class TriggerEngine(ILogger<TriggerEngine> logger, IServiceProvider services) : IDomainEventSubscriber
 {
     public async Task OnEventsAsync(JobContext job, IReadOnlyList<PublishedEvent> events, CancellationToken ct)
     {
@@ -112,7 +112,7 @@ public sealed class TriggerEngine(ILogger<TriggerEngine> logger) : IDomainEventS
             await using (var sp = await s.CommandAsync("SAVEPOINT trigger_action", ct)) await sp.ExecuteNonQueryAsync(ct);
             try
             {
-                outcomes.Add(await TriggerActions.RunAsync(s, action, target, ct));
+                outcomes.Add(await TriggerActions.RunAsync(s, action, target, services, ct));
                 await using var rel = await s.CommandAsync("RELEASE SAVEPOINT trigger_action", ct);
                 await rel.ExecuteNonQueryAsync(ct);
             }

@@ -80,27 +80,35 @@ public static class WebhooksApi
         CheckAdmin(tenant);
         if (!Guid.TryParse(id, out var original)) throw ProblemException.NotFound($"No webhook_delivery with id {id}.");
         await using var s = sessions.Open(tenant);
+        var replay = await ReplayAsync(s, store, registry, outbox, original, ctx.RequestAborted);
+        var result = await store.GetAsync(s, registry.Find("webhook_deliveries")!, replay, [], false, ctx.RequestAborted);
+        return new JsonBytesResult(result.Json, 202, result.ETag, $"/api/v1/webhook_deliveries/{replay}");
+    }
+
+    /// <summary>Queues a delivery's event again as a new delivery (replay_of names the original); 404 or 409 (endpoint disabled) as problems.</summary>
+    public static async Task<Guid> ReplayAsync(TenantSession s, ResourceStore store, ResourceRegistry registry, Outbox outbox, Guid original, CancellationToken ct)
+    {
         var replay = Guid.CreateVersion7();
+        await s.BeginAsync(ct);
         await using (var cmd = await s.CommandAsync("""
             INSERT INTO webhook_deliveries (id, organization_id, endpoint_id, event_id, event_type, payload, next_attempt_at, replay_of)
             SELECT $3, d.organization_id, d.endpoint_id, d.event_id, d.event_type, d.payload, now(), d.id
             FROM webhook_deliveries d JOIN webhook_endpoints e ON e.organization_id = d.organization_id AND e.id = d.endpoint_id
             WHERE d.organization_id = $1 AND d.id = $2 AND e.enabled
-            """, ctx.RequestAborted))
+            """, ct))
         {
-            cmd.Parameters.AddWithValue(tenant.OrganizationId);
+            cmd.Parameters.AddWithValue(s.OrganizationId);
             cmd.Parameters.AddWithValue(original);
             cmd.Parameters.AddWithValue(replay);
-            if (await cmd.ExecuteNonQueryAsync(ctx.RequestAborted) == 0)
+            if (await cmd.ExecuteNonQueryAsync(ct) == 0)
             {
-                if (!await store.ExistsAsync(s, registry.Find("webhook_deliveries")!, original, ctx.RequestAborted))
-                    throw ProblemException.NotFound($"No webhook_delivery with id {id}.");
+                if (!await store.ExistsAsync(s, registry.Find("webhook_deliveries")!, original, ct))
+                    throw ProblemException.NotFound($"No webhook_delivery with id {original}.");
                 throw ProblemException.Conflict("The endpoint is disabled; enable it first (PATCH enabled=true).");
             }
         }
-        await WebhookFanout.EnqueueAsync(outbox, s, replay, ctx.RequestAborted);
-        await s.CommitAsync(ctx.RequestAborted);
-        var result = await store.GetAsync(s, registry.Find("webhook_deliveries")!, replay, [], false, ctx.RequestAborted);
-        return new JsonBytesResult(result.Json, 202, result.ETag, $"/api/v1/webhook_deliveries/{replay}");
+        await WebhookFanout.EnqueueAsync(outbox, s, replay, ct);
+        await s.CommitAsync(ct);
+        return replay;
     }
 }
