@@ -6,14 +6,15 @@ internal static partial class DemoData
     public static async Task AutomationAsync(DemoContext d)
     {
         var f = DemoContext.FakerFor("automation");
+        // Steps in the workflow engine's action language (docs/automation.md), so the event-based one really runs on the demo's customers.
         var workflows = new (string Name, string Trigger, object Config, object[] Actions)[]
         {
             ("Renewal reminder", "time_based", new { cron = "0 9 * * 1", days_before_renewal = 90 },
-                new object[] { new { type = "notify_csm", template = "renewal_90_days" }, new { type = "create_task", title = "Prepare the renewal proposal" } }),
+                new object[] { new { type = "notify", roles = new[] { "admin" }, title = "Renewals in 90 days", message = "Prepare the renewal proposals" }, new { type = "create_task", content = "Prepare the renewal proposal" } }),
             ("At-risk alert", "condition_based", new { health_score_below = 50, churn_risk_above = 0.7 },
-                new object[] { new { type = "notify_slack", channel = "#customer-success" }, new { type = "create_save_play", playbook = "Executive re-engagement" }, new { type = "email_csm" } }),
+                new object[] { new { type = "notify", roles = new[] { "admin" }, title = "Account at risk", message = "Health dropped below 50" }, new { type = "create_task", content = "Plan a save play" } }),
             ("Onboarding welcome", "event_based", new { @event = "customer.created" },
-                new object[] { new { type = "send_email", template = "welcome" } }),
+                new object[] { new { type = "create_task", content = "Book the onboarding call", due_in_days = 3 } }),
         };
         foreach (var w in workflows)
         {

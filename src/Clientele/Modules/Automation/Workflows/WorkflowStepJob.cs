@@ -134,7 +134,8 @@ public sealed class WorkflowStepJob(Outbox outbox, IServiceProvider services) : 
             await ExecAsync(s, "RELEASE SAVEPOINT workflow_step", ct);
             return (output, null);
         }
-        catch (Exception e) when (!ct.IsCancellationRequested && e is OperationCanceledException or NpgsqlException or InvalidOperationException or FormatException or JsonException)
+        // Any failure of the step (a malformed stored step included) fails the step in its log, never the outbox job.
+        catch (Exception e) when (!ct.IsCancellationRequested)
         {
             await ExecAsync(s, "ROLLBACK TO SAVEPOINT workflow_step", ct);
             return (null, e is OperationCanceledException || (e as PostgresException)?.SqlState == "57014" ? $"timed out after {timeout} s" : e.Message);
