@@ -48,6 +48,9 @@ public sealed class CustomerPagesTests(ConsoleFixture app) : ConsoleTests(app)
         // record tables become one small card per row.
         (await page.EvaluateAsync<int>("() => { const e = document.querySelector('#people .table-scroll'); return e.scrollWidth - e.clientWidth; }")).ShouldBeLessThanOrEqualTo(1);
         await page.SetViewportSizeAsync(390, 844);
+        // Chart.js resizes its canvases on a ResizeObserver callback after the viewport change: give it a moment, then measure.
+        try { await page.WaitForFunctionAsync("() => document.documentElement.scrollWidth <= window.innerWidth", null, new() { Timeout = 5000 }); }
+        catch (TimeoutException) { } // the assertion below reports the overflow
         (await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth")).ShouldBeLessThanOrEqualTo(0);
         (await page.EvaluateAsync<string>("() => getComputedStyle(document.querySelector('#people td'), '::before').content")).ShouldBe("\"Name\"");
         await App.CheckPageAsync(cp, "customer-record-phone");
