@@ -247,7 +247,9 @@ public sealed class HealthEventTests(HealthEventsFixture app) : IClassFixture<He
         var second = await Eventually.GetAsync(() => HealthTests.StoredAsync(t, id), c => c.Score == 40, TimeSpan.FromSeconds(30), "the debounced recomputation");
         (second.ComputedAt!.Value - first.ComputedAt!.Value).TotalSeconds.ShouldBeGreaterThanOrEqualTo(HealthEventsFixture.DebounceSeconds - 0.5);
         await Task.Delay(TimeSpan.FromSeconds(HealthEventsFixture.DebounceSeconds + 1));
-        (await HealthTests.CountAsync(app, "SELECT count(*) FROM outbox WHERE organization_id = $1 AND topic = 'success.health_recompute'", t.OrganizationId)).ShouldBe(jobs + 1);
+        // One more computation for the burst; a second one only when a row's event is dispatched after that computation ran
+        // (a later change, legitimately recomputed) - never one per row (5).
+        (await HealthTests.CountAsync(app, "SELECT count(*) FROM outbox WHERE organization_id = $1 AND topic = 'success.health_recompute'", t.OrganizationId)).ShouldBeInRange(jobs + 1, jobs + 2);
         (await t.Http.GetJsonAsync($"/api/v1/customers/{id}")).Json!["health_score"]!.GetValue<int>().ShouldBe(40);
     }
 }
