@@ -54,6 +54,9 @@ public class AppFixture : IAsyncLifetime
     {
         await App.StopAsync();
         await App.DisposeAsync();
+        // Idle pooled connections outlive the app by five minutes otherwise, holding server slots the next classes need.
+        NpgsqlConnection.ClearPool(new NpgsqlConnection(Settings.AppConnectionString));
+        NpgsqlConnection.ClearPool(new NpgsqlConnection(Settings.OwnerConnectionString));
     }
 
     public HttpClient Client(string? apiKey = null)

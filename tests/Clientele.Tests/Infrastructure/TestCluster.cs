@@ -19,7 +19,9 @@ public static class TestCluster
     {
         var home = Path.Combine(Path.GetTempPath(), $"clientele-tests-{Environment.ProcessId}");
         if (Directory.Exists(home)) Directory.Delete(home, true);
-        var pg = new LocalPostgres(home);
+        // Each test class runs its own app (pools, outbox, Quartz, listeners) and classes run in parallel:
+        // 200 slots ran out on a fast machine ("remaining connection slots are reserved").
+        var pg = new LocalPostgres(home, maxConnections: 600);
         await pg.EnsureStartedAsync();
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
