@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Clientele.Platform.Errors;
@@ -74,89 +73,8 @@ public static class Conditions
     public static bool EventMatches(JsonObject condition, string eventType) =>
         Events(condition).Any(p => p == eventType || (p.EndsWith(".*", StringComparison.Ordinal) && eventType.StartsWith(p[..^1], StringComparison.Ordinal)));
 
-    /// <summary>Evaluates the tree (without the event key); every leaf visited is reported.</summary>
-    public static bool Evaluate(JsonObject condition, ConditionInput input, List<LeafResult> leaves)
-    {
-        var tree = new JsonObject(condition.Where(kv => kv.Key != "event").Select(kv => KeyValuePair.Create(kv.Key, kv.Value?.DeepClone())));
-        return tree.Count == 0 || Eval(tree, input, leaves);
-    }
-
-    private static bool Eval(JsonObject o, ConditionInput input, List<LeafResult> leaves)
-    {
-        if (o["all"] is JsonArray all) return all.Select(n => Eval(n!.AsObject(), input, leaves)).ToList().All(x => x);
-        if (o["any"] is JsonArray any) return any.Select(n => Eval(n!.AsObject(), input, leaves)).ToList().Any(x => x);
-        if (o["not"] is JsonObject not) return !Eval(not, input, leaves);
-        var path = o["path"]!.GetValue<string>();
-        var op = o["op"]!.GetValue<string>();
-        var expected = o["value"];
-        var actual = Resolve(path, input);
-        var matched = op switch
-        {
-            "eq" => Same(actual, expected),
-            "ne" => !Same(actual, expected),
-            "gt" => Compare(actual, expected) is > 0,
-            "gte" => Compare(actual, expected) is >= 0,
-            "lt" => Compare(actual, expected) is < 0,
-            "lte" => Compare(actual, expected) is <= 0,
-            "in" => expected is JsonArray list && list.Any(x => Same(actual, x)),
-            "contains" => actual is JsonArray arr ? arr.Any(x => Same(x, expected))
-                : actual is JsonValue av && av.GetValueKind() == JsonValueKind.String && expected is not null
-                  && av.GetValue<string>().Contains(expected.ToString(), StringComparison.OrdinalIgnoreCase),
-            "changed" => Changed(path, input),
-            "changed_from" => Changed(path, input) && Same(Resolve("previous." + Field(path), input), expected),
-            "changed_to" => Changed(path, input) && Same(actual, expected),
-            _ => false,
-        };
-        leaves.Add(new LeafResult(path, op, expected?.DeepClone(), actual?.DeepClone(), matched));
-        return matched;
-    }
-
-    private static string Field(string path) => path[(path.IndexOf('.') + 1)..];
-
-    /// <summary>A field changed in this event: the event's entity, or the customer when the event is about the customer.</summary>
-    private static bool Changed(string path, ConditionInput input)
-    {
-        var root = path.Split('.')[0];
-        if (root == "customer" && input.ResourceType != "customers") return false;
-        return input.ChangedFields.Contains(Field(path).Split('.')[0]);
-    }
-
-    public static JsonNode? Resolve(string path, ConditionInput input)
-    {
-        var parts = path.Split('.');
-        JsonNode? node = parts[0] switch
-        {
-            "entity" => input.Entity,
-            "previous" => input.Previous,
-            "customer" => input.Customer ?? (input.ResourceType == "customers" ? input.Entity : null),
-            "event" => input.Event,
-            _ => null,
-        };
-        foreach (var p in parts.Skip(1)) node = node is JsonObject obj ? obj[p] : null;
-        return node;
-    }
-
-    private static bool Same(JsonNode? a, JsonNode? b)
-    {
-        if (a is null || b is null) return a is null && b is null;
-        if (Number(a) is { } x && Number(b) is { } y) return x == y;
-        if (a is JsonValue && b is JsonValue) return string.Equals(a.ToString(), b.ToString(), StringComparison.OrdinalIgnoreCase);
-        return JsonNode.DeepEquals(a, b);
-    }
-
-    private static int? Compare(JsonNode? a, JsonNode? b)
-    {
-        if (Number(a) is { } x && Number(b) is { } y) return x.CompareTo(y);
-        if (a is JsonValue && b is JsonValue
-            && DateTimeOffset.TryParse(a.ToString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var da)
-            && DateTimeOffset.TryParse(b.ToString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var db)) return da.CompareTo(db);
-        return null;
-    }
-
-    private static decimal? Number(JsonNode? n) => n is JsonValue v ? v.GetValueKind() switch
-    {
-        JsonValueKind.Number => v.TryGetValue<decimal>(out var d) ? d : decimal.TryParse(v.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var p) ? p : null,
-        JsonValueKind.String => decimal.TryParse(v.GetValue<string>(), NumberStyles.Number, CultureInfo.InvariantCulture, out var s) ? s : null,
-        _ => null,
-    } : null;
+    /// <summary>Evaluates the tree (without the event key) of a valid condition; every leaf visited is
+    /// reported. For repeated evaluation, compile once (<see cref="CompiledCondition"/>).</summary>
+    public static bool Evaluate(JsonObject condition, ConditionInput input, List<LeafResult> leaves) =>
+        CompiledCondition.Compile(condition).Evaluate(input, leaves);
 }

@@ -10,7 +10,7 @@ using NpgsqlTypes;
 namespace Clientele.Modules.Automation.Triggers;
 
 /// <summary>An enabled trigger as the engine holds it.</summary>
-public sealed record ActiveTrigger(Guid Id, string Name, Guid? UserId, Guid? CustomerId, JsonObject Condition, JsonArray Actions);
+public sealed record ActiveTrigger(Guid Id, string Name, Guid? UserId, Guid? CustomerId, CompiledCondition Condition, JsonArray Actions);
 
 /// <summary>
 /// Evaluates every enabled trigger of the organization against each delivered event, seconds
@@ -31,13 +31,14 @@ public sealed class TriggerEngine(ILogger<TriggerEngine> logger, IServiceProvide
         if (triggers.Count == 0) return;
         foreach (var e in relevant)
         {
-            var candidates = triggers.Where(t => Conditions.EventMatches(t.Condition, e.Type) && (t.CustomerId is null || t.CustomerId == e.CustomerId)).ToList();
+            var candidates = triggers.Where(t => t.Condition.Listens(e.Type) && (t.CustomerId is null || t.CustomerId == e.CustomerId)).ToList();
             if (candidates.Count == 0) continue;
             var input = await InputAsync(job.Session, e, ct);
             foreach (var t in candidates)
             {
-                var leaves = new List<LeafResult>();
-                if (!Conditions.Evaluate(t.Condition, input, leaves)) continue;
+                if (!t.Condition.Evaluate(input)) continue;
+                var leaves = new List<LeafResult>(); // evaluated again, every leaf, to explain the fire
+                t.Condition.Evaluate(input, leaves);
                 await FireAsync(job.Session, t, e, input, leaves, ct);
             }
         }
@@ -51,10 +52,8 @@ public sealed class TriggerEngine(ILogger<TriggerEngine> logger, IServiceProvide
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
         {
-            if (JsonNode.Parse(r.GetString(4)) is not JsonObject condition || JsonNode.Parse(r.GetString(5)) is not JsonArray actions) continue;
-            var errors = new Platform.Errors.FieldErrors();
-            Conditions.Validate(condition, errors);
-            if (errors.Any) continue; // rows written before validation existed (seed data) never fire
+            // Rows written before validation existed (seed data) compile to null and never fire.
+            if (CompiledCondition.FromText(r.GetString(4)) is not { } condition || JsonNode.Parse(r.GetString(5)) is not JsonArray actions) continue;
             list.Add(new ActiveTrigger(r.GetGuid(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetGuid(2), r.IsDBNull(3) ? null : r.GetGuid(3), condition, actions));
         }
         return list;
