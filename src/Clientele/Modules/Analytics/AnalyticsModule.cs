@@ -1,3 +1,4 @@
+using Clientele.Modules.Analytics.Rollups;
 using Clientele.Platform.Database;
 using Clientele.Platform.Hosting;
 using Clientele.Platform.Scheduling;
@@ -26,6 +27,7 @@ public sealed class AnalyticsModule : IModule
             .Describe("Daily performance per agent (a logical agent by agent_name or an agents row by agent_id).");
         r.Table("analytics_events")
             .Describe("Raw product analytics events, partitioned by month and kept 90 days.");
+        r.Hide("analytics_event_ids");
         r.Table("daily_metrics")
             .Describe("The organization's daily usage rollup: messages, conversations, tokens, users, agents, workflow runs.");
         // Written by the server as things happen: a tenant must not forge or erase its own history.
@@ -40,11 +42,20 @@ public sealed class AnalyticsModule : IModule
 
     public void AddServices(IServiceCollection services, IConfiguration config)
     {
+        services.AddSingleton<AnalyticsRollup>();
+        if (config.GetValue("Analytics:RollupEnabled", true))
+            services.AddSystemJob("analytics.rollup", config["Analytics:RollupCron"] ?? "0 10 * * * ?",
+                (run, ct) => run.Services.GetRequiredService<AnalyticsRollup>().RunScheduledAsync(DateTime.UtcNow, ct),
+                "Rolls up every organization's today and yesterday (its time zone): daily_metrics, conversation_analytics, agent_performance, feature_usage");
         if (!config.GetValue("Maintenance:Enabled", true)) return;
         services.AddSystemJob("analytics.maintenance", config["Maintenance:Cron"] ?? "0 0 * * * ?",
             (run, ct) => MaintenanceJob.RunOnceAsync(run.Services.GetRequiredService<AppDataSource>(), ct),
-            "Refreshes mv_organization_metrics, keeps analytics partitions current, drops those past 90 days");
+            "Refreshes mv_organization_metrics, keeps analytics partitions current, drops those past 90 days (and the batch endpoint's event ids)");
     }
 
-    public void MapEndpoints(RouteGroupBuilder api) => ReportsApi.Map(api);
+    public void MapEndpoints(RouteGroupBuilder api)
+    {
+        ReportsApi.Map(api);
+        Events.AnalyticsEventsApi.Map(api);
+    }
 }

@@ -20,6 +20,7 @@ public static class MaintenanceJob
         await new NpgsqlCommand("SELECT clientele_refresh_org_metrics()", conn, tx).ExecuteNonQueryAsync(ct);
         await new NpgsqlCommand("SELECT clientele_create_analytics_partitions(3)", conn, tx).ExecuteNonQueryAsync(ct);
         await new NpgsqlCommand("SELECT clientele_drop_old_analytics_partitions(interval '90 days')", conn, tx).ExecuteNonQueryAsync(ct);
+        await new NpgsqlCommand("SELECT clientele_purge_analytics_event_ids(interval '90 days')", conn, tx).ExecuteNonQueryAsync(ct);
         await tx.CommitAsync(ct);
         return true;
     }

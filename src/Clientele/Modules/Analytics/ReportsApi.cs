@@ -1,5 +1,8 @@
 using System.Text.Json;
+using Clientele.Modules.Analytics.Reports;
+using Clientele.Modules.Analytics.Rollups;
 using Clientele.Platform.Database;
+using Clientele.Platform.Http;
 using Clientele.Platform.Errors;
 using Clientele.Platform.Resources;
 using Microsoft.AspNetCore.Builder;
@@ -18,6 +21,45 @@ public static class ReportsApi
             .WithSummary("organization_summary plus the last 30 days from mv_organization_metrics (refreshed hourly)");
         api.MapGet("/users/activity", UserActivity).WithTags("Reports").WithName("UserActivity")
             .WithSummary("user_activity_summary: each user's last activity, agents created and activities (?limit=1..500, default 500)");
+        api.MapGet("/reports/{name}", Report).WithTags("Reports").WithName("ReportSeries")
+            .WithSummary("A time series from the rollups: conversations, agents, usage or features (?from=&to=&granularity=day|week|month&channel=&agent=)");
+        api.MapPost("/analytics/rollup", Rollup).WithTags("Reports").WithName("RunRollup")
+            .WithSummary("Re-run the rollups for past days {from, to} (admins; at most 366 days; same rows, same result)");
+    }
+
+    private static async Task<IResult> Report(string name, HttpContext ctx, TenantSessions sessions, TenantContext tenant)
+    {
+        var ct = ctx.RequestAborted;
+        await using var s = sessions.Open(tenant);
+        var zone = await AnalyticsRollup.ZoneAsync(s, ct);
+        var q = ReportRequest.Parse(name, ctx.Request.Query, AnalyticsRollup.LocalToday(DateTime.UtcNow, zone), zone);
+        var json = await ReportQueries.RunAsync(s, q, ct);
+        await s.CommitAsync(ct);
+        return Results.Text(json.ToJsonString(), "application/json");
+    }
+
+    private sealed record RollupBody(DateOnly? From, DateOnly? To);
+
+    private static async Task<IResult> Rollup(HttpContext ctx, TenantSessions sessions, TenantContext tenant, AnalyticsRollup rollup)
+    {
+        if (!tenant.IsAdmin) throw ProblemException.Forbidden("Only owners and admins re-run the rollups.");
+        var body = await JsonBody.ReadAsync<RollupBody>(ctx);
+        var ct = ctx.RequestAborted;
+        string zone;
+        await using (var s = sessions.Open(tenant)) zone = await AnalyticsRollup.ZoneAsync(s, ct);
+        var today = AnalyticsRollup.LocalToday(DateTime.UtcNow, zone);
+        var errors = new FieldErrors();
+        if (body.From is null) errors.Add("from", "is required (YYYY-MM-DD)");
+        if (body.To is null) errors.Add("to", "is required (YYYY-MM-DD)");
+        if (body is { From: { } f, To: { } t })
+        {
+            if (f > t) errors.Add("from", "must be on or before to");
+            else if (t > today) errors.Add("to", $"must not be after today ({today:yyyy-MM-dd} in {zone})");
+            else if (t.DayNumber - f.DayNumber + 1 > 366) errors.Add("to", "the range may span at most 366 days");
+        }
+        errors.ThrowIfAny();
+        var days = await rollup.RunAsync(tenant, body.From!.Value, body.To!.Value, ct);
+        return Results.Json(new { @object = "analytics.rollup", from = body.From, to = body.To, days, time_zone = zone });
     }
 
     private static async Task<IResult> Summary(HttpContext ctx, TenantSessions sessions, TenantContext tenant)

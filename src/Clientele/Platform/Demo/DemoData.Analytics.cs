@@ -1,23 +1,34 @@
+using Clientele.Modules.Analytics.Events;
+using Clientele.Modules.Analytics.Rollups;
+
 namespace Clientele.Platform.Demo;
 
 internal static partial class DemoData
 {
     /// <summary>
-    /// Event streams: feature usage,
-    /// an A/B test, agent performance (channel agents by id, support agents by name), product events,
+    /// Event streams: the customers' feature-use events (rolled up into feature_usage),
+    /// an A/B test, product events,
     /// the activity feed (and a year-old archived entry), and the LLM cost ledger.
     /// </summary>
     public static async Task AnalyticsAsync(DemoContext d)
     {
         var f = DemoContext.FakerFor("analytics");
-        // conversation_analytics and daily_metrics are computed from the rows at the end (RollupsAsync).
+        // Feature usage is not written: the customers' product events are recorded through the batch
+        // endpoint's code and the rollup counts them (feature_usage), as it will every hour. The health
+        // model (HealthAsync, later) reads those rows. agent_performance, conversation_analytics and
+        // daily_metrics are rolled up from the demo's conversations at the end (RollupsAsync).
+        var usage = new List<ProductEvent>();
         foreach (var c in d.Customers.Where(c => c.Paying).Take(5))
             foreach (var feature in new[] { "inbox", "whatsapp_flows", "reports" })
-                await d.CreateAsync("feature_usage", new
-                {
-                    customer_id = c.Id, feature_name = feature, usage_count = Math.Max(0, c.Health - 20) * (feature == "inbox" ? 4 : 1),
-                    last_used_at = d.DaysAgo(1).Date.AddHours(17), date = d.Day(-1),
-                });
+            {
+                var uses = feature == "inbox" ? Math.Max(0, c.Health - 20) : (Math.Max(0, c.Health - 20) + 3) / 4;
+                for (var i = 0; i < uses; i++)
+                    usage.Add(new ProductEvent(Guid.CreateVersion7(), "feature_used", "customers", c.Id,
+                        $$"""{"customer_id": "{{c.Id}}", "feature": "{{feature}}"}""", null, d.DaysAgo(1).Date.AddHours(9).AddMinutes(i * 3 % 480)));
+            }
+        foreach (var chunk in usage.Chunk(EventBatch.MaxEvents)) await AnalyticsEventsApi.InsertAsync(d.Session, chunk, d.Ct);
+        await d.Session.CommitAsync(d.Ct);
+        await RollupDaysAsync(d, d.Day(-2), d.Today);
 
         var k = 0;
         foreach (var c in d.Customers.Where(c => c.Paying).Take(6))
@@ -31,30 +42,6 @@ internal static partial class DemoData
                 timestamp = d.DaysAgo(k + 1), extra_metadata = new { variant_description = variant == "A" ? "formal" : "friendly" },
             });
             k++;
-        }
-
-        foreach (var platform in new[] { "whatsapp", "instagram", "webchat" })
-            for (var day = 3; day >= 1; day--)
-            {
-                var interactions = f.Random.Int(20, 60);
-                await d.CreateAsync("agent_performance", new
-                {
-                    agent_id = d.Ids[$"agent:{platform}"], date = d.Day(-day), total_interactions = interactions,
-                    successful_resolutions = interactions * 3 / 4, escalations = interactions / 10, avg_confidence = Math.Round(f.Random.Double(0.75, 0.92), 2),
-                    avg_sentiment = Math.Round(f.Random.Double(0.1, 0.6), 2), avg_response_time_ms = f.Random.Int(900, 2500), conversation_count = interactions,
-                    message_count = interactions * 8, avg_response_time = Math.Round(f.Random.Decimal(0.9m, 2.5m), 2), total_tokens = (long)interactions * 2800,
-                    error_count = f.Random.Int(0, 2), satisfaction_score = Math.Round(f.Random.Decimal(4.0m, 4.9m), 2),
-                });
-            }
-        foreach (var name in new[] { "triage", "billing", "technical" })
-        {
-            var interactions = f.Random.Int(30, 80);
-            await d.CreateAsync("agent_performance", new
-            {
-                agent_name = name, date = d.Day(-1), total_interactions = interactions, successful_resolutions = interactions * 2 / 3,
-                escalations = interactions / 8, avg_confidence = Math.Round(f.Random.Double(0.7, 0.9), 2), avg_sentiment = 0.3,
-                avg_response_time_ms = f.Random.Int(600, 1800),
-            });
         }
 
         // Product analytics events and the activity feed, about real rows.
@@ -103,6 +90,17 @@ internal static partial class DemoData
                 workflow_name = workflow, node_name = node, model, prompt_tokens = prompt, completion_tokens = completion, total_tokens = prompt + completion,
                 latency_ms = latency, cost = Math.Round(prompt * perInput + completion * perOutput, 6),
             });
+        }
+    }
+
+    /// <summary>Runs the product's rollups (the hourly job's code) over days of the demo, on the organization's clock.</summary>
+    public static async Task RollupDaysAsync(DemoContext d, DateOnly from, DateOnly to)
+    {
+        var zone = await AnalyticsRollup.ZoneAsync(d.Session, d.Ct);
+        for (var day = from; day <= to; day = day.AddDays(1))
+        {
+            await AnalyticsRollup.RunDayAsync(d.Session, day, zone, d.Ct);
+            await d.Session.CommitAsync(d.Ct);
         }
     }
 }
