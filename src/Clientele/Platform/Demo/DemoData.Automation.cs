@@ -49,28 +49,29 @@ internal static partial class DemoData
                 last_run_at = d.DaysAgo(0.9), next_run_at = d.DaysAhead(next),
             });
 
-        // Triggers: a global one and one for a specific at-risk customer.
+        // Triggers: a global one and one for a specific at-risk customer, in the engine's condition language.
+        // Their fires are not written here: the health recomputation at the end of the fill publishes
+        // customer.health_changed, and the engine fires on what it sees (trigger_events, fire_count).
         var watched = d.Customers.FirstOrDefault(c => c.Stage == "at_risk") ?? d.Customers[0];
         var csm = d.Csms.First();
-        var global = await d.CreateAsync("triggers", new
+        await d.CreateAsync("triggers", new
         {
-            user_id = csm.Id, name = "Health drop alert", description = "Alert the CSM when health drops by 15 points in a week", type = "health_change",
-            condition = new { field = "health_score", change_lte = -15, window_days = 7 }, actions = new[] { new { type = "notify", channel = "slack" } },
-            cooldown_minutes = 1440, max_fires_per_day = 10, enabled = true, last_fired_at = d.DaysAgo(2), fire_count = 3,
-        });
-        var specific = await d.CreateAsync("triggers", new
-        {
-            user_id = watched.CsmId, customer_id = watched.Id, name = $"{watched.Company} usage watch", type = "usage_drop",
-            condition = new { metric = "wau", drop_percent = 30 }, actions = new[] { new { type = "create_task", title = "Call the admin" } },
-            cooldown_minutes = 10080, enabled = true, last_fired_at = d.DaysAgo(6), fire_count = 1,
-        });
-        foreach (var (trigger, c, ago, ok) in new[] { (global, d.Customers[1], 2.0, true), (global, d.Customers[2], 5.0, true), (global, watched, 9.0, false), (specific, watched, 6.0, true) })
-            await d.CreateAsync("trigger_events", new
+            user_id = csm.Id, name = "Health below 40", description = "Tell the CSM when a customer's health falls below 40", type = "health_change",
+            condition = new
             {
-                trigger_id = trigger, customer_id = c.Id, event_type = trigger == global ? "health_change" : "usage_drop",
-                event_data = new { customer = c.Company, health_score = c.Health }, actions_executed = new[] { ok ? "notify" : "notify (failed)" },
-                success = ok, error_message = ok ? null : "Slack rate limited the request", fired_at = d.DaysAgo(ago),
-            });
+                @event = "customer.health_changed",
+                all = new object[] { new { path = "customer.health_score", op = "lt", value = 40 }, new { path = "customer.health_score", op = "changed" } },
+            },
+            actions = new[] { new { type = "notify", owner = true, title = "Health below 40", message = "A customer's health fell below 40: open the account and look at the evidence." } },
+            cooldown_minutes = 1440, max_fires_per_day = 10, enabled = true,
+        });
+        await d.CreateAsync("triggers", new
+        {
+            user_id = watched.CsmId, customer_id = watched.Id, name = $"{watched.Company} escalation watch", type = "escalation",
+            condition = new { @event = "conversation.escalated" },
+            actions = new[] { new { type = "create_task", content = "Call the admin: one of their conversations was escalated", due_in_days = 1 } },
+            cooldown_minutes = 10080, enabled = true,
+        });
 
         await d.CreateAsync("automations", new
         {

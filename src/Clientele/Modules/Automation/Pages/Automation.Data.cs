@@ -35,7 +35,7 @@ public sealed partial class AutomationModel
         {
             case "triggers":
                 await ReadAsync("SELECT id, name, condition::text, actions::text, enabled, fire_count, last_fired_at, cooldown_minutes FROM triggers WHERE organization_id = $1 ORDER BY created_at DESC LIMIT 50",
-                    r => Triggers.Add(new(r.GetGuid(0), r.GetString(1), r.GetString(2), Summary(r.GetString(3)), r.GetBoolean(4), r.GetInt32(5), At(r, 6), r.GetInt32(7))));
+                    r => Triggers.Add(new(r.GetGuid(0), r.GetString(1), Readable(r.GetString(2)), Summary(r.GetString(3)), r.GetBoolean(4), r.GetInt32(5), At(r, 6), r.GetInt32(7))));
                 await ReadAsync("""
                     SELECT t.name, e.event_type, e.success, coalesce(e.event_data->'matched', '[]')::text, e.fired_at
                     FROM trigger_events e JOIN triggers t ON t.organization_id = e.organization_id AND t.id = e.trigger_id
@@ -67,6 +67,34 @@ public sealed partial class AutomationModel
                     """, r => Deliveries.Add(new(r.GetGuid(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt32(4), r.IsDBNull(5) ? null : r.GetInt32(5), r.GetDateTime(6), r.GetBoolean(7))));
                 break;
         }
+    }
+
+    /// <summary>"on customer.updated: customer.health_score &lt; 35 or customer.mrr ≥ 500" from a condition.</summary>
+    public static string Readable(string condition)
+    {
+        if (JsonNode.Parse(condition) is not JsonObject c) return condition;
+        var events = c["event"] is JsonArray a ? string.Join(", ", a.Select(x => x?.ToString())) : c["event"]?.ToString() ?? "?";
+        var tree = new JsonObject(c.Where(kv => kv.Key != "event").Select(kv => KeyValuePair.Create(kv.Key, kv.Value?.DeepClone())));
+        return tree.Count == 0 ? $"on {events}" : $"on {events}: {Tree(tree, top: true)}";
+    }
+
+    private static string Tree(JsonNode? node, bool top = false)
+    {
+        if (node is not JsonObject o) return "?";
+        if (o["all"] is JsonArray all) return Join(all, " and ", top);
+        if (o["any"] is JsonArray any) return Join(any, " or ", top);
+        if (o["not"] is { } not) return "not (" + Tree(not, top: true) + ")";
+        var op = o["op"]?.ToString() switch
+        {
+            "eq" => "=", "ne" => "≠", "gt" => ">", "gte" => "≥", "lt" => "<", "lte" => "≤", var other => other,
+        };
+        return op == "changed" ? $"{o["path"]} changed" : $"{o["path"]} {op} {(o["value"] is JsonValue v ? v.ToString() : o["value"]?.ToJsonString())}";
+    }
+
+    private static string Join(JsonArray list, string with, bool top)
+    {
+        var text = string.Join(with, list.Select(n => Tree(n)));
+        return top || list.Count == 1 ? text : $"({text})";
     }
 
     /// <summary>"notify, create_task" from an actions array.</summary>

@@ -28,15 +28,6 @@ public sealed partial class AutomationModel : ConsolePage
     public string Tab { get; private set; } = "triggers";
     public string? Flash { get; private set; }
 
-    // Trigger form
-    [BindProperty] public string? Name { get; set; }
-    [BindProperty] public string? Event { get; set; }
-    [BindProperty] public string? Path { get; set; }
-    [BindProperty] public string? Op { get; set; }
-    [BindProperty] public string? Value { get; set; }
-    [BindProperty] public string? ActionType { get; set; }
-    [BindProperty] public string? ActionText { get; set; }
-    [BindProperty] public int Cooldown { get; set; }
     // Dry run
     [BindProperty] public Guid TriggerId { get; set; }
     [BindProperty] public int? Before { get; set; }
@@ -46,73 +37,13 @@ public sealed partial class AutomationModel : ConsolePage
     [BindProperty] public string? Sentence { get; set; }
     public AutomationDraft? Draft { get; private set; }
 
-    public async Task OnGetAsync(string? tab)
+    public async Task OnGetAsync(string? tab, Guid? edit)
     {
         Tab = Tabs.Contains(tab) ? tab! : "triggers";
         Flash = TempData["flash"] as string;
+        if (edit is { } id && Tab == "triggers") await LoadForEditAsync(id);
         await LoadAsync();
     }
-
-    public async Task<IActionResult> OnPostTriggerAsync()
-    {
-        RequireWrite();
-        Tab = "triggers";
-        JsonNode? value = int.TryParse(Value, out var n) ? n : decimal.TryParse(Value, System.Globalization.CultureInfo.InvariantCulture, out var d) ? d : Value;
-        var condition = new JsonObject { ["event"] = Event };
-        if (!string.IsNullOrWhiteSpace(Path)) condition["all"] = new JsonArray(new JsonObject { ["path"] = Path, ["op"] = Op, ["value"] = Op == "changed" ? null : value });
-        var actions = new JsonArray(ActionFromForm());
-        var errors = new FieldErrors();
-        if (string.IsNullOrWhiteSpace(Name)) errors.Add("name", "is required");
-        Conditions.Validate(condition, errors);
-        TriggerActions.Validate(actions, errors);
-        if (Cooldown is < 0 or > 100000) errors.Add("cooldown_minutes", "must be 0 to 100000");
-        if (errors.Any)
-        {
-            foreach (var (key, messages) in errors.ToDictionary()) ModelState.AddModelError(FormField(key), $"{Label(key)} {string.Join(", ", messages)}.");
-            Response.StatusCode = 422;
-            await LoadAsync();
-            return Page();
-        }
-        await using var s = OpenSession();
-        await Service<ResourceStore>().CreateAsync(s, Service<ResourceRegistry>().Find("triggers")!, JsonSerializer.SerializeToElement(new JsonObject
-        {
-            ["name"] = Name, ["type"] = "event", ["condition"] = condition, ["actions"] = actions, ["cooldown_minutes"] = Cooldown, ["user_id"] = Tenant.UserId,
-        }), Aborted);
-        TempData["flash"] = $"Trigger \"{Name}\" created.";
-        return Redirect("/app/automation?tab=triggers");
-    }
-
-    private JsonObject ActionFromForm()
-    {
-        var text = string.IsNullOrWhiteSpace(ActionText) ? null : ActionText.Trim();
-        return ActionType switch
-        {
-            "notify" => new JsonObject { ["type"] = "notify", ["owner"] = true, ["message"] = text },
-            "create_note" or "create_task" => new JsonObject { ["type"] = ActionType, ["content"] = text },
-            "create_risk_signal" => new JsonObject { ["type"] = ActionType, ["signal_type"] = "automation", ["severity"] = "high", ["description"] = text },
-            "propose_save_play" => new JsonObject { ["type"] = ActionType, ["playbook"] = text },
-            "tag_conversation" => new JsonObject { ["type"] = ActionType, ["tag"] = text },
-            "assign_csm" => new JsonObject { ["type"] = ActionType, ["strategy"] = text ?? "least_accounts" },
-            _ => new JsonObject { ["type"] = ActionType },
-        };
-    }
-
-    private static string FormField(string key) => key switch
-    {
-        "name" => "Name", "cooldown_minutes" => "Cooldown",
-        _ when key.StartsWith("condition.event", StringComparison.Ordinal) => "Event",
-        _ when key.EndsWith(".path", StringComparison.Ordinal) => "Path",
-        _ when key.EndsWith(".op", StringComparison.Ordinal) => "Op",
-        _ when key.EndsWith(".value", StringComparison.Ordinal) => "Value",
-        _ when key.EndsWith(".type", StringComparison.Ordinal) => "ActionType",
-        _ when key.StartsWith("actions", StringComparison.Ordinal) => "ActionText",
-        _ => "Name",
-    };
-
-    private static string Label(string key) => FormField(key) switch
-    {
-        "ActionText" => "The action's detail", "ActionType" => "The action", "Path" => "The field", "Op" => "The comparison", "Value" => "The value", "Cooldown" => "The cooldown", var f => "The " + f.ToLowerInvariant(),
-    };
 
     public async Task<IActionResult> OnPostDryRunAsync()
     {
@@ -185,16 +116,35 @@ public sealed partial class AutomationModel : ConsolePage
         return Page();
     }
 
-    public async Task<IActionResult> OnPostReplayAsync(Guid deliveryId)
+    public async Task<IActionResult> OnPostToggleWorkflowAsync(Guid workflowId) =>
+        await ChangeAsync("workflows", workflowId, "workflows", row => new JsonObject { ["is_active"] = !(row["is_active"]?.GetValue<bool>() ?? false) },
+            row => $"Workflow \"{row["name"]}\" {(row["is_active"]?.GetValue<bool>() == true ? "activated" : "paused")}.");
+
+    public async Task<IActionResult> OnPostDeleteWorkflowAsync(Guid workflowId) =>
+        await ChangeAsync("workflows", workflowId, "workflows", null, row => $"Workflow \"{row["name"]}\" deleted; its past executions stay in the log.");
+
+    /// <summary>Updates (or, without a change, deletes) one row through the resource store (audit,
+    /// domain events) and returns to the tab with a message; a row that is gone says so.</summary>
+    private async Task<IActionResult> ChangeAsync(string table, Guid id, string tab, Func<JsonObject, JsonObject>? change, Func<JsonObject, string> said)
     {
-        RequireAdmin();
+        RequireWrite();
+        var def = Service<ResourceRegistry>().Find(table)!;
         await using var s = OpenSession();
         try
         {
-            await WebhooksApi.ReplayAsync(s, Service<ResourceStore>(), Service<ResourceRegistry>(), Service<Outbox>(), deliveryId, Aborted);
-            TempData["flash"] = "Delivery queued again.";
+            var row = JsonNode.Parse((await Service<ResourceStore>().GetAsync(s, def, id, [], false, Aborted)).Json)!.AsObject();
+            if (change is null)
+            {
+                await Service<ResourceStore>().DeleteAsync(s, def, id, null, Aborted);
+                TempData["flash"] = said(row);
+            }
+            else
+            {
+                var after = await Service<ResourceStore>().UpdateAsync(s, def, id, JsonSerializer.SerializeToElement(change(row)), null, Aborted);
+                TempData["flash"] = said(JsonNode.Parse(after.Json)!.AsObject());
+            }
         }
-        catch (ProblemException p) when (p.Status == 409) { TempData["flash"] = "The endpoint is disabled: enable it before replaying."; }
-        return Redirect("/app/automation?tab=webhooks");
+        catch (ProblemException p) when (p.Status == 404) { TempData["flash"] = "That row no longer exists."; }
+        return Redirect($"/app/automation?tab={tab}");
     }
 }

@@ -29,7 +29,8 @@ public static class WebhooksApi
             .WithSummary("Send a delivery's event again, as a new delivery (replay_of names the original)");
     }
 
-    private static void Check(JsonObject body, bool create, bool allowPrivate)
+    /// <summary>422 with field errors when a webhook endpoint body is not acceptable (URL through the SSRF guard, events, no secret).</summary>
+    public static void Check(JsonObject body, bool create, bool allowPrivate)
     {
         var errors = new FieldErrors();
         if (create || body.ContainsKey("url"))
@@ -53,14 +54,20 @@ public static class WebhooksApi
     {
         CheckAdmin(tenant);
         var body = await AutomationBody.ReadAsync(ctx, binder, registry.Find("webhook_endpoints")!);
-        Check(body, create: true, config.GetValue("Webhooks:AllowPrivateNetworks", false));
-        var secret = WebhookSignature.NewSecret();
-        body["secret"] = secret;
         await using var s = sessions.Open(tenant);
-        var result = await store.CreateAsync(s, registry.Find("webhook_endpoints")!, JsonSerializer.SerializeToElement(body), ctx.RequestAborted);
+        var (result, secret) = await CreateEndpointAsync(s, registry, store, body, config.GetValue("Webhooks:AllowPrivateNetworks", false), ctx.RequestAborted);
         var json = JsonNode.Parse(result.Json)!.AsObject();
         json["secret"] = secret; // shown this once
         return new JsonBytesResult(JsonSerializer.SerializeToUtf8Bytes(json), 201, null, $"/api/v1/webhook_endpoints/{result.Id}");
+    }
+
+    /// <summary>Checks and stores an endpoint with a new signing secret; returns the row and the secret (shown once).</summary>
+    public static async Task<(ResourceResult Row, string Secret)> CreateEndpointAsync(TenantSession s, ResourceRegistry registry, ResourceStore store, JsonObject body, bool allowPrivate, CancellationToken ct)
+    {
+        Check(body, create: true, allowPrivate);
+        var secret = WebhookSignature.NewSecret();
+        body["secret"] = secret;
+        return (await store.CreateAsync(s, registry.Find("webhook_endpoints")!, JsonSerializer.SerializeToElement(body), ct), secret);
     }
 
     private static async Task<IResult> Patch(string id, HttpContext ctx, ResourceRegistry registry, ResourceStore store, TenantSessions sessions, TenantContext tenant, IConfiguration config, BodyBinder binder)
