@@ -99,7 +99,7 @@ public sealed class DataModelTests(AppFixture app) : IClassFixture<AppFixture>
         // A lead, qualified, then converted into this customer with a deal and an accepted quote.
         var lead = await CreateAsync(http, "leads", new
         {
-            email = "ada@engines.example", name = "Ada Lovelace", company = "Analytical Engines", lead_score = 85, need_score = 0.9m,
+            email = "ada@engines.example", name = "Ada Lovelace", company = "Analytical Engines", need_score = 0.9m,
             qualification_status = "qualified", source = "whatsapp", assigned_to = t.UserId,
         });
         (await GetAsync(http, $"/api/v1/leads/{lead}"))["is_qualified"]!.GetValue<bool>().ShouldBeTrue();

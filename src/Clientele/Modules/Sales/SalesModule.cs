@@ -1,5 +1,8 @@
 using Clientele.Platform.Hosting;
 using Clientele.Platform.Resources;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Clientele.Modules.Sales;
 
@@ -9,6 +12,9 @@ public sealed class SalesModule : IModule
     public void ConfigureResources(ResourceOptions r)
     {
         r.Table("leads")
+            // Computed by the database on every write (migration 0050); explained at /leads/{id}/score.
+            .ReadOnlyColumn("lead_score")
+            .Computed<string>("score_band", "(CASE WHEN lead_score >= 70 THEN 'hot' WHEN lead_score >= 40 THEN 'warm' ELSE 'cold' END)")
             .Computed<bool>("is_qualified", "(qualification_status IN ('sql', 'qualified'))")
             .Computed<bool>("is_converted", "(qualification_status = 'converted' AND converted_to_customer_id IS NOT NULL)")
             .Describe("Sales leads with BANT qualification, score, owner and the customer they converted to.");
@@ -25,4 +31,8 @@ public sealed class SalesModule : IModule
             .Computed<bool>("is_accepted", "(status = 'accepted')")
             .Describe("Price quotes with line items; quote numbers are unique per organization and never reused.");
     }
+
+    public void AddServices(IServiceCollection services, IConfiguration config) => services.AddScoped<SalesEndpoint>();
+
+    public void MapEndpoints(RouteGroupBuilder api) => SalesApi.Map(api);
 }

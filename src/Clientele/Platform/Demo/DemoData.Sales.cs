@@ -18,7 +18,7 @@ internal static partial class DemoData
         var convertedLead = await d.CreateAsync("leads", new
         {
             email = won.Email, name = won.Name, company = won.Company, title = "Head of Customer Experience", phone = "+1 415-555-0188",
-            budget = "$50k-100k", authority = "decision_maker", need_score = 0.9m, timeline = "this_quarter", lead_score = 92,
+            budget = "$50k-100k", authority = "decision_maker", need_score = 0.9m, timeline = "this_quarter",
             qualification_status = "converted", source = "whatsapp", assigned_to = rep, converted_to_customer_id = won.Id, converted_at = convertedAt,
         });
         var wonDeal = await d.CreateAsync("deals", new
@@ -46,8 +46,10 @@ internal static partial class DemoData
                 email = $"{name.Split(' ')[0].ToLowerInvariant()}@{new string(company.ToLowerInvariant().Where(char.IsLetterOrDigit).ToArray())}.example",
                 name, company, title = f.Name.JobTitle(), phone = f.Phone.PhoneNumber("+1 ###-###-####"),
                 budget = score > 60 ? "$20k-50k" : "unknown", authority = score > 60 ? "influencer" : "unknown",
-                need_score = Math.Round(score / 100m, 2), timeline = score > 60 ? "next_quarter" : "unknown", lead_score = score,
+                need_score = Math.Round(score / 100m, 2), timeline = score > 60 ? "next_quarter" : "unknown",
                 qualification_status = status, source = f.PickRandom("website", "event", "referral", "instagram"), assigned_to = status == "new" ? (Guid?)null : rep,
+                // The score is the database's (migration 0050); a disqualified lead carries its reason.
+                extra_metadata = status == "disqualified" ? new { disqualified_reason = "Student project, no budget" } : null,
             });
             if (status == "mql")
                 await d.CreateAsync("sales_activities", new
