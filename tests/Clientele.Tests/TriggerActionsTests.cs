@@ -97,6 +97,40 @@ public sealed class TriggerActionsTests(AutomationFixture app) : IClassFixture<A
     }
 
     [Fact]
+    public async Task Assign_round_robin_deals_new_customers_to_each_active_user_in_turn()
+    {
+        var t = await app.SignupAsync();
+        var users = new List<Guid> { t.UserId };
+        await using (var conn = await app.OwnerAsync())
+            for (var i = 0; i < 2; i++)
+            {
+                var id = Guid.CreateVersion7();
+                await using var cmd = new NpgsqlCommand("INSERT INTO users (id, organization_id, email, name, role) VALUES ($1, $2, $3, 'CSM', 'member')", conn);
+                cmd.Parameters.AddWithValue(id);
+                cmd.Parameters.AddWithValue(t.OrganizationId);
+                cmd.Parameters.AddWithValue($"rr-{id:N}@clientele.test");
+                await cmd.ExecuteNonQueryAsync();
+                users.Add(id);
+            }
+        await TriggerAsync(t, new
+        {
+            name = "Share new accounts", condition = new { @event = "customer.created" },
+            actions = new[] { new { type = "assign_csm", strategy = "round_robin" } },
+        });
+        var picks = new List<Guid>();
+        for (var i = 0; i < 6; i++)
+        {
+            var customer = await t.Http.CreateCustomerAsync(new { segment = "smb" });
+            var c = await Eventually.GetAsync(() => t.Http.GetJsonAsync($"/api/v1/customers/{customer}"), r => r.Json!["csm_id"] is not null, TimeSpan.FromSeconds(30), "the assignment");
+            picks.Add(Guid.Parse(c.Json!["csm_id"]!.GetValue<string>()));
+        }
+        // Each of the three in turn, twice: the rotation continues from the trigger's last pick.
+        picks.Distinct().Count().ShouldBe(3);
+        picks.Take(3).ShouldBe(picks.Skip(3));
+        picks.ShouldAllBe(p => users.Contains(p));
+    }
+
+    [Fact]
     public async Task Create_activity_logs_a_sales_activity_on_the_deal_whose_stage_changed()
     {
         var t = await app.SignupAsync();

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Clientele.Modules.Agents.Ai;
+using Clientele.Modules.Agents.Gateway;
 using Clientele.Modules.Automation.Scheduling;
 using Clientele.Modules.Automation.Triggers;
 using Clientele.Platform.Database;
@@ -41,7 +42,7 @@ public sealed class AutomationInterpreter(IAiGateway gateway)
                 if (draft is not null) return (draft, []);
                 notes.Add($"the model's reading was not valid ({why}); the built-in reading is used");
             }
-            catch (Exception e) when (e is HttpRequestException or InvalidOperationException or TaskCanceledException && !ct.IsCancellationRequested)
+            catch (Exception e) when (e is AiProviderException or HttpRequestException or InvalidOperationException or TaskCanceledException && !ct.IsCancellationRequested)
             {
                 notes.Add($"the model could not be reached ({e.Message}); the built-in reading is used");
             }
