@@ -36,12 +36,20 @@ public sealed partial class ConsoleFixture : ChannelsFixture
             var c = base.Config;
             c["Auth:LockoutThreshold"] = "3";
             c["Webchat:SafetyPollMilliseconds"] = "60000";
+            // The product's own mail (invitations, password resets) goes to a loopback SMTP sink.
+            c["Smtp:Host"] = Smtp.Host;
+            c["Smtp:Port"] = Smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            c["Smtp:EnableSsl"] = "false";
+            c["Smtp:FromAddress"] = "console@clientele.test";
             return c;
         }
     }
 
+    public Fakes.SmtpSink Smtp { get; private set; } = null!;
+
     public override async Task InitializeAsync()
     {
+        Smtp = await Fakes.SmtpSink.StartAsync();
         await base.InitializeAsync();
         Directory.CreateDirectory(ScreensDir);
         _playwright = await Playwright.CreateAsync();
@@ -58,6 +66,7 @@ public sealed partial class ConsoleFixture : ChannelsFixture
         await Chromium.DisposeAsync();
         _playwright.Dispose();
         await base.DisposeAsync();
+        await Smtp.DisposeAsync();
     }
 
     /// <summary>A browser page with its own cookies, signed in as the user when given. Problems (script errors, CSP, 5xx) are collected.</summary>

@@ -17,6 +17,7 @@ public sealed class EmailModule : IModule
     public void AddServices(IServiceCollection services, IConfiguration config)
     {
         services.AddSingleton<EmailOptions>();
+        services.AddSingleton<SmtpRelay>();
         services.AddSingleton<IChannelSender, EmailSender>();
     }
 

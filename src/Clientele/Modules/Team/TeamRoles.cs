@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using Clientele.Modules.Billing.Limits;
+using Clientele.Modules.Team.Activity;
 using Clientele.Platform.Audit;
 using Clientele.Platform.Auth;
 using Clientele.Platform.Database;
@@ -52,6 +54,57 @@ public static class TeamRoles
         {
             ["before"] = new JsonObject { ["role"] = current }, ["after"] = new JsonObject { ["role"] = role },
         }, ct);
+        await ActivityFeed.WriteAsync(s, "user.role_changed", "users", userId, await NameAsync(s, userId, ct),
+            new JsonObject { ["from"] = current, ["to"] = role }, ct);
         await s.CommitAsync(ct);
     }
+
+    /// <summary>Deactivates (no sign-in, sessions end, the seat is freed) or reactivates (takes a seat of max_users again) a member.</summary>
+    public static async Task SetActiveAsync(TenantSession s, Guid userId, bool active, CancellationToken ct)
+    {
+        var actor = s.Tenant;
+        OwnerRules.RequireAdmin(actor);
+        var target = await OwnerRules.LockAsync(s, userId, ct);
+        if (target.Role is null) throw ProblemException.NotFound($"No team member with id {userId}.");
+        if (!active && userId == actor.UserId) throw ProblemException.Conflict("You cannot deactivate yourself: ask another admin.");
+        OwnerRules.CheckChange(actor, target, null, deactivates: !active);
+        var isActive = await s.ScalarAsync<bool>("SELECT is_active FROM users WHERE organization_id = $1 AND id = $2", [s.OrganizationId, userId], ct);
+        if (isActive == active) return;
+        if (active)
+        {
+            // The seat trigger guards inserts; a reactivation takes a seat too, so it is checked the same way here.
+            await s.ExecuteAsync("SELECT pg_advisory_xact_lock(hashtextextended('plan_limit:users:' || $1::text, 0))", [s.OrganizationId], ct);
+            var seats = (await OrganizationUsageApi.ReadAsync(s, DateTime.UtcNow, ct)).Limits.First(l => l.Limit == "max_users");
+            if (seats.Max is long max && seats.Used + 1 > max)
+                throw ProblemException.PlanLimit("max_users", max, seats.Used, null, $"The plan allows {max} users; {seats.Used} in use. Upgrade the plan to add more.");
+        }
+        await s.ExecuteAsync("UPDATE users SET is_active = $3, updated_by = $4 WHERE organization_id = $1 AND id = $2",
+            [s.OrganizationId, userId, active, SqlArg.Uuid(actor.ActorId)], ct);
+        await AuditWriter.WriteAsync(s, "users", userId, "update", new JsonObject
+        {
+            ["before"] = new JsonObject { ["is_active"] = !active }, ["after"] = new JsonObject { ["is_active"] = active },
+        }, ct);
+        await ActivityFeed.WriteAsync(s, active ? "user.reactivated" : "user.deactivated", "users", userId, await NameAsync(s, userId, ct), null, ct);
+        await s.CommitAsync(ct);
+    }
+
+    /// <summary>Removes a member (soft delete: their history keeps their name); never the last owner, never yourself.</summary>
+    public static async Task RemoveAsync(TenantSession s, Guid userId, CancellationToken ct)
+    {
+        var actor = s.Tenant;
+        OwnerRules.RequireAdmin(actor);
+        var target = await OwnerRules.LockAsync(s, userId, ct);
+        if (target.Role is null) throw ProblemException.NotFound($"No team member with id {userId}.");
+        if (userId == actor.UserId) throw ProblemException.Conflict("You cannot remove yourself: ask another admin.");
+        OwnerRules.CheckDelete(actor, target);
+        var name = await NameAsync(s, userId, ct);
+        await s.ExecuteAsync("UPDATE users SET deleted_at = now(), deleted_by = $3, is_active = false WHERE organization_id = $1 AND id = $2",
+            [s.OrganizationId, userId, SqlArg.Uuid(actor.ActorId)], ct);
+        await AuditWriter.WriteAsync(s, "users", userId, "delete", null, ct);
+        await ActivityFeed.WriteAsync(s, "user.removed", "users", userId, name, null, ct);
+        await s.CommitAsync(ct);
+    }
+
+    private static async Task<string?> NameAsync(TenantSession s, Guid userId, CancellationToken ct) =>
+        await s.QueryFirstAsync("SELECT coalesce(name, email) FROM users WHERE organization_id = $1 AND id = $2", [s.OrganizationId, userId], r => r.GetString(0), ct);
 }

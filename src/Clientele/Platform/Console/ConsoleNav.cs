@@ -17,6 +17,7 @@ public static class ConsoleNav
         new("Approvals", "/app/approvals", "✓"),
         new("Agents", "/app/agents", "✦"),
         new("Automation", "/app/automation", "⟳"),
+        new("Team", "/app/team", "☷"),
         new("Settings", "/app/settings", "⚙"),
     ];
 
@@ -24,7 +25,6 @@ public static class ConsoleNav
     [
         new("Billing", null, "$"),
         new("Sales", null, "↗"),
-        new("Team", null, "☷"),
         new("Reports", null, "▤"),
     ];
 

@@ -26,6 +26,8 @@ public static class ConsoleSetup
         {
             // Pages live in Modules/<Module>/Pages and Platform/Console/Pages; their @page routes are absolute.
             o.RootDirectory = "/";
+            // The team page moved from settings to the main navigation; old links keep working.
+            o.Conventions.AddPageRoute("/Modules/Team/Pages/TeamSettings", "app/settings/team");
         }).ConfigureApplicationPartManager(m =>
         {
             // The pages are compiled into this assembly, which is not the entry assembly under tests or tools.

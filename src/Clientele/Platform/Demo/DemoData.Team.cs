@@ -15,8 +15,8 @@ internal static partial class DemoData
             await d.CreateAsync("team_invitations", new
             {
                 invited_by = status == "accepted" ? d.OwnerId : admin.Id, email, role, status,
-                // Write-only: the emailed secret.
-                token = $"inv_{f.Random.AlphaNumeric(32)}",
+                // Only the hash of the emailed secret is stored (InvitationTokens); these demo links were never sent.
+                token = Clientele.Modules.Team.Invitations.InvitationTokens.Hash($"inv_{f.Random.AlphaNumeric(32)}"),
                 expires_at = d.DaysAgo(invitedDaysAgo - 7), accepted_at = status == "accepted" ? d.DaysAgo(invitedDaysAgo - 1) : (DateTime?)null,
             });
 
