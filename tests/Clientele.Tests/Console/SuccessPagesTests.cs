@@ -61,4 +61,64 @@ public sealed class SuccessPagesTests(ConsoleFixture app)
                 .ShouldContain(billing["evidence"]![0]!["fact"]!.GetValue<string>());
         await app.CheckPageAsync(cp, "customer-health-explained");
     }
+
+    [Fact]
+    public async Task The_renewals_board_totals_agree_with_the_rows_and_a_dragged_card_changes_stage()
+    {
+        var demo = await DemoTenant.GetAsync(app);
+        var org = demo.Owner.OrganizationId;
+        const string window = "r.organization_id = $1 AND r.renewal_date BETWEEN current_date - 30 AND current_date + 365";
+        await using var cp = await app.PageAsync(demo.MemberEmail);
+        var page = cp.Page;
+        await page.GotoAsync("/app/success/renewals?window=365");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Renewals", Level = 1 })).ToBeVisibleAsync();
+        var arr = await DemoTenant.CountAsync(app, $"SELECT round(coalesce(sum(coalesce(r.current_arr, 0)), 0))::bigint FROM renewal_pipeline r JOIN customers c ON c.id = r.customer_id AND c.deleted_at IS NULL WHERE {window} AND r.stage <> 'churned'", org);
+        (await page.Locator("#total-arr").InnerTextAsync()).ShouldBe(arr.ToString("#,##0", System.Globalization.CultureInfo.InvariantCulture));
+        var identified = await DemoTenant.CountAsync(app, $"SELECT count(*) FROM renewal_pipeline r JOIN customers c ON c.id = r.customer_id AND c.deleted_at IS NULL WHERE {window} AND r.stage = 'identified'", org);
+        (await page.Locator("[data-stage=identified] .board-card").CountAsync()).ShouldBe((int)identified);
+        await app.CheckPageAsync(cp, "success-renewals-board");
+
+        // Drag a renewal that is not yet in negotiation onto the negotiation column: the server moves it.
+        await using var conn = await app.OwnerAsync();
+        await using var cmd = new Npgsql.NpgsqlCommand($"""
+            SELECT r.id FROM renewal_pipeline r JOIN customers c ON c.id = r.customer_id AND c.deleted_at IS NULL
+            WHERE {window} AND r.stage IN ('identified', 'engaged', 'proposal') ORDER BY r.renewal_date, r.id LIMIT 1
+            """, conn);
+        cmd.Parameters.AddWithValue(org);
+        var id = (Guid)(await cmd.ExecuteScalarAsync())!;
+        var before = await page.Locator("[data-stage=negotiation] .board-card").CountAsync();
+        // Onto the column head: near the card, so nothing scrolls while the mouse button is down.
+        await page.Locator($"#card-{id}").DragToAsync(page.Locator("[data-stage=negotiation] .board-col-head"));
+        await Assertions.Expect(page.Locator(".flash.ok")).ToContainTextAsync("moved to negotiation");
+        await Assertions.Expect(page.Locator($"[data-stage=negotiation] #card-{id}")).ToBeVisibleAsync();
+        (await page.Locator("[data-stage=negotiation] .board-card").CountAsync()).ShouldBe(before + 1);
+        (await DemoTenant.CountAsync(app, "SELECT count(*) FROM renewal_pipeline WHERE organization_id = $1 AND id = $2 AND stage = 'negotiation'", org, id)).ShouldBe(1);
+        (await DemoTenant.CountAsync(app, "SELECT count(*) FROM audit_logs WHERE organization_id = $1 AND entity_id = $2 AND action = 'update'", org, id)).ShouldBeGreaterThan(0);
+
+        // A viewer sees the board without move controls, and a forged move is refused.
+        using var viewer = await app.CookieClientAsync(demo.ViewerEmail);
+        var html = await (await viewer.Http.GetAsync("/app/success/renewals")).Content.ReadAsStringAsync();
+        html.ShouldNotContain("board-move");
+        var forged = await viewer.PostFormAsync("/app/success/renewals?handler=Move", new() { ["id"] = id.ToString(), ["stage"] = "churned" }, "/app/success");
+        ((int)forged.StatusCode).ShouldBe(403);
+        (await DemoTenant.CountAsync(app, "SELECT count(*) FROM renewal_pipeline WHERE organization_id = $1 AND id = $2 AND stage = 'negotiation'", org, id)).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task The_expansion_board_shows_each_opportunity_with_its_cause_and_the_open_pipeline_total()
+    {
+        var demo = await DemoTenant.GetAsync(app);
+        var org = demo.Owner.OrganizationId;
+        await using var cp = await app.PageAsync(demo.MemberEmail);
+        var page = cp.Page;
+        await page.GotoAsync("/app/success/expansion");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Expansion", Level = 1 })).ToBeVisibleAsync();
+        var open = await DemoTenant.CountAsync(app, "SELECT round(coalesce(sum(o.estimated_value), 0))::bigint FROM expansion_opportunities o JOIN customers c ON c.id = o.customer_id AND c.deleted_at IS NULL WHERE o.organization_id = $1 AND o.stage NOT IN ('closed_won', 'closed_lost')", org);
+        (await page.Locator("#exp-open-value").InnerTextAsync()).ShouldBe(open.ToString("#,##0", System.Globalization.CultureInfo.InvariantCulture));
+        var detected = await DemoTenant.CountAsync(app, "SELECT count(*) FROM expansion_opportunities o JOIN customers c ON c.id = o.customer_id AND c.deleted_at IS NULL WHERE o.organization_id = $1 AND o.cause IS NOT NULL AND o.stage NOT IN ('closed_won', 'closed_lost')", org);
+        detected.ShouldBeGreaterThan(0); // the demo's full seats and growing usage, found by its own health computation
+        (await page.Locator("#exp-detected").InnerTextAsync()).ShouldBe(detected.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        (await page.Locator(".board-card").CountAsync()).ShouldBeGreaterThan(0);
+        await app.CheckPageAsync(cp, "success-expansion-board");
+    }
 }

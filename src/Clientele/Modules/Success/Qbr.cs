@@ -27,4 +27,10 @@ public sealed class Qbr : ITenantEntity
     public bool RenewalDiscussed { get; set; }
     public Guid? CreatedBy { get; set; }
     public DateTime CreatedAt { get; set; }
+    /// <summary>The draft assembled from the account's rows (QbrPreparer); what the deck shows.</summary>
+    [ColumnType("jsonb")] public string? PreparedData { get; set; }
+    public DateTime? PreparedAt { get; set; }
+    public Guid? ReviewedBy { get; set; }
+    public DateTime? ReviewedAt { get; set; }
+    public DateTime? SharedAt { get; set; }
 }

@@ -56,5 +56,6 @@ public sealed class SuccessModule : IModule
         HealthApi.Map(api);
         Renewals.RenewalsApi.Map(api);
         SavePlays.SavePlaysApi.Map(api);
+        Qbrs.QbrsApi.Map(api);
     }
 }

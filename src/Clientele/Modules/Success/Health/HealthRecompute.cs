@@ -15,7 +15,7 @@ public sealed record CustomerHealthOutcome(Guid CustomerId, HealthModelConfig Mo
 /// Recomputes the health of a set of customers in the caller's transaction, set-based (one
 /// evidence query, one batch of writes): customer_health_scores (always), customers.health_score
 /// and churn_risk (when they change), health_score_history (when the score changes),
-/// customer_health_events (past the thresholds), risk signals opened and resolved, and
+/// customer_health_events (past the thresholds), risk signals opened and resolved, expansion opportunities detected, and
 /// customers.updated / customer.health_changed / risk_signal.* events.
 /// </summary>
 public static class HealthRecompute
@@ -101,6 +101,8 @@ public static class HealthRecompute
         foreach (var chunk in events.Chunk(500)) await DomainEvents.PublishAsync(s, chunk, ct);
         // Risk that just became high: a save play proposed in the approval queue (a person decides).
         foreach (var (e, r, detected) in risky) await SavePlayProposer.ProposeAsync(s, e, r, detected, now, ct);
+        // Expansion from the same rows: seats nearly all used, usage growing (one opportunity per cause).
+        await Expansion.ExpansionDetector.RunAsync(s, ids, now, ct);
         return outcomes;
     }
 }

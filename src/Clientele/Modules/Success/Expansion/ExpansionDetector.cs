@@ -1,0 +1,144 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Clientele.Platform.Database;
+using Clientele.Platform.Events;
+
+namespace Clientele.Modules.Success.Expansion;
+
+/// <summary>
+/// Detects expansion (issue 11 item 4) at every health computation, from the same rows: seats used
+/// at 90% or more of the active subscription's seats on each of the last 14 days (usage_metrics'
+/// active_users), and daily active users up 30% or more over the last 30 days against the 30 before.
+/// Each cause creates one opportunity (a partial unique index: one open per customer and cause; not
+/// again within 180 days of the last one, so a CSM's "lost" stays lost), valued from the billing plan
+/// catalogue when the plan is in it.
+/// </summary>
+public static class ExpansionDetector
+{
+    public const double SeatUtilization = 0.9;
+    public const int SeatDays = 14;
+    public const double UsageGrowthPercent = 30;
+    public const int CooldownDays = 180;
+    private static readonly string[] PlanOrder = ["free", "basic", "premium", "enterprise"];
+
+    /// <summary>The facts one customer's detection reads (one row per customer).</summary>
+    public sealed class Facts
+    {
+        public Guid CustomerId { get; set; }
+        public Guid? CsmId { get; set; }
+        public string? Plan { get; set; }
+        public string? BillingCycle { get; set; }
+        public int SeatsTotal { get; set; }
+        public int SeatsUsed { get; set; }
+        public decimal? SubscriptionArr { get; set; }
+        public int SeatDaysMeasured { get; set; }
+        public int? MinActive14 { get; set; }
+        public int DauDaysRecent { get; set; }
+        public int DauDaysBefore { get; set; }
+        public double? DauRecent { get; set; }
+        public double? DauBefore { get; set; }
+        public decimal? PricePerSeat { get; set; }
+        public decimal? BasePrice { get; set; }
+        public string? NextPlan { get; set; }
+        public string? NextPlanName { get; set; }
+        public decimal? NextBasePrice { get; set; }
+        public decimal? NextPricePerSeat { get; set; }
+    }
+
+    /// <summary>An opportunity the rules found.</summary>
+    public sealed record Found(Guid CustomerId, string Cause, string Type, string? ProductLine, decimal? Value, int Probability, string UseCase, string NextSteps, JsonObject Evidence);
+
+    private const string Sql = """
+        SELECT c.id AS customer_id, c.csm_id, s.plan, s.billing_cycle, coalesce(s.seats_total, 0) AS seats_total, coalesce(s.seats_used, 0) AS seats_used,
+               s.arr AS subscription_arr, w.seat_days_measured, w.min_active14,
+               g.dau_days_recent, g.dau_days_before, g.dau_recent, g.dau_before,
+               p.price_per_seat, p.base_price, nx.code AS next_plan, nx.name AS next_plan_name, nx.base_price AS next_base_price, nx.price_per_seat AS next_price_per_seat
+        FROM customers c
+        LEFT JOIN LATERAL (
+          SELECT x.plan, x.billing_cycle, x.seats_total, x.seats_used, x.arr FROM subscriptions x
+          WHERE x.organization_id = c.organization_id AND x.customer_id = c.id AND x.deleted_at IS NULL AND x.status IN ('active', 'trialing', 'past_due')
+          ORDER BY x.arr DESC NULLS LAST, x.id LIMIT 1) s ON true
+        CROSS JOIN LATERAL (
+          SELECT count(*)::int AS seat_days_measured, min(m.active_users) AS min_active14 FROM usage_metrics m
+          WHERE m.organization_id = c.organization_id AND m.customer_id = c.id AND m.active_users IS NOT NULL
+            AND m.metric_date > @now::date - 14 AND m.metric_date <= @now::date) w
+        CROSS JOIN LATERAL (
+          SELECT count(m.dau) FILTER (WHERE m.metric_date > @now::date - 30)::int AS dau_days_recent,
+                 count(m.dau) FILTER (WHERE m.metric_date <= @now::date - 30)::int AS dau_days_before,
+                 avg(m.dau) FILTER (WHERE m.metric_date > @now::date - 30)::float8 AS dau_recent,
+                 avg(m.dau) FILTER (WHERE m.metric_date <= @now::date - 30)::float8 AS dau_before
+          FROM usage_metrics m
+          WHERE m.organization_id = c.organization_id AND m.customer_id = c.id AND m.metric_date > @now::date - 60 AND m.metric_date <= @now::date) g
+        LEFT JOIN plans p ON p.organization_id = c.organization_id AND p.code = s.plan AND p.billing_cycle = s.billing_cycle AND p.is_active AND p.deleted_at IS NULL
+        LEFT JOIN LATERAL (
+          SELECT q.code, q.name, q.base_price, q.price_per_seat FROM plans q
+          WHERE q.organization_id = c.organization_id AND q.billing_cycle = s.billing_cycle AND q.is_active AND q.deleted_at IS NULL
+            AND array_position(@order, q.code::text) > array_position(@order, s.plan::text)
+          ORDER BY array_position(@order, q.code::text) LIMIT 1) nx ON true
+        WHERE c.organization_id = @org AND c.id = ANY(@ids) AND c.deleted_at IS NULL AND coalesce(c.stage, '') <> 'churned'
+        """;
+
+    /// <summary>Reads the facts, applies the rules and writes what is new (in the caller's transaction); returns what was created.</summary>
+    public static async Task<List<Found>> RunAsync(TenantSession s, IReadOnlyCollection<Guid> customers, DateTime now, CancellationToken ct)
+    {
+        if (customers.Count == 0) return [];
+        var facts = await s.QueryAsync<Facts>(Sql, new { org = s.OrganizationId, ids = customers.ToArray(), now = DateTime.SpecifyKind(now, DateTimeKind.Utc), order = PlanOrder }, ct);
+        var found = facts.SelectMany(Detect).ToList();
+        var created = new List<Found>();
+        foreach (var f in found)
+        {
+            var id = Guid.CreateVersion7();
+            var inserted = await s.ExecuteAsync("""
+                INSERT INTO expansion_opportunities (id, organization_id, customer_id, opportunity_type, product_line, estimated_value, probability, stage,
+                                                     use_case, timeline, next_steps, cause, evidence, detected_at)
+                SELECT $1, $2, $3, $4, $5, $6, $7, 'identified', $8, 'this quarter', $9, $10, $11, $12
+                WHERE NOT EXISTS (SELECT 1 FROM expansion_opportunities o WHERE o.organization_id = $2 AND o.customer_id = $3 AND o.cause = $10
+                                  AND (o.stage NOT IN ('closed_won', 'closed_lost') OR o.created_at > $12 - make_interval(days => $13)))
+                ON CONFLICT (organization_id, customer_id, cause) WHERE cause IS NOT NULL AND stage NOT IN ('closed_won', 'closed_lost') DO NOTHING
+                """, [id, s.OrganizationId, f.CustomerId, f.Type, SqlArg.Text(f.ProductLine), SqlArg.Typed(f.Value, NpgsqlTypes.NpgsqlDbType.Numeric), f.Probability,
+                    f.UseCase, f.NextSteps, f.Cause, SqlArg.Jsonb(f.Evidence), now, CooldownDays], ct);
+            if (inserted == 0) continue;
+            await DomainEvents.PublishRowAsync(s, "expansion_opportunities", id, ct, null, "expansion_opportunities.created", "expansion_opportunity.detected");
+            created.Add(f);
+        }
+        return created;
+    }
+
+    /// <summary>The rules, pure: what one customer's facts justify.</summary>
+    public static IEnumerable<Found> Detect(Facts f)
+    {
+        var perYear = f.BillingCycle == "annual" ? 1 : 12;
+        if (f.SeatsTotal > 0 && f.SeatDaysMeasured >= SeatDays && f.MinActive14 is { } least && least >= SeatUtilization * f.SeatsTotal)
+        {
+            var extra = Math.Max(1, (int)Math.Ceiling(f.SeatsTotal * 0.2));
+            decimal? value = f.PricePerSeat is { } seat and > 0 ? extra * seat * perYear
+                : f.SubscriptionArr is { } arr and > 0 ? Math.Round(arr / f.SeatsTotal * extra, 2) : null;
+            var pct = Math.Round(100.0 * least / f.SeatsTotal);
+            yield return new Found(f.CustomerId, "seat_utilization", "seat-expansion", f.Plan is null ? "Seats" : $"{f.Plan} seats", value, 60,
+                $"At least {least} of {f.SeatsTotal} seats ({pct.ToString(CultureInfo.InvariantCulture)}%) were in use on each of the last {SeatDays} days.",
+                $"Offer {extra} more seat{(extra == 1 ? "" : "s")}{(f.PricePerSeat is { } p and > 0 ? $" at {p.ToString("0.00", CultureInfo.InvariantCulture)} per seat per {(perYear == 1 ? "year" : "month")}" : "")} before they run out.",
+                new JsonObject
+                {
+                    ["seats_total"] = f.SeatsTotal, ["seats_used"] = f.SeatsUsed, ["min_active_users_14d"] = least, ["days_measured"] = f.SeatDaysMeasured,
+                    ["utilization_percent"] = pct, ["extra_seats"] = extra, ["price_per_seat"] = f.PricePerSeat, ["valued_from"] = f.PricePerSeat is > 0 ? "plans" : value is null ? null : "subscription",
+                });
+        }
+        if (f.DauDaysRecent >= 7 && f.DauDaysBefore >= 7 && f.DauBefore is { } before and > 0 && f.DauRecent is { } recent
+            && (recent - before) / before * 100 >= UsageGrowthPercent)
+        {
+            var growth = Math.Round((recent - before) / before * 100, 1);
+            var seats = Math.Max(f.SeatsTotal, 1);
+            decimal? value = f.NextPlan is not null && f.NextBasePrice is { } nb
+                ? Math.Max(0, (nb + (f.NextPricePerSeat ?? 0) * seats - (f.BasePrice ?? 0) - (f.PricePerSeat ?? 0) * seats) * perYear) : null;
+            yield return new Found(f.CustomerId, "usage_growth", f.NextPlan is null ? "usage-expansion" : "upgrade", f.NextPlanName ?? f.NextPlan, value, 40,
+                $"Daily active users grew {growth.ToString(CultureInfo.InvariantCulture)}% (average {before:0.#} → {recent:0.#}) over the last 30 days against the 30 before.",
+                f.NextPlan is null ? "Talk about usage-based expansion: they are using more of the product every week."
+                    : $"Propose the {f.NextPlanName ?? f.NextPlan} plan: their usage outgrows {f.Plan}.",
+                new JsonObject
+                {
+                    ["dau_avg_last_30d"] = Math.Round(recent, 1), ["dau_avg_previous_30d"] = Math.Round(before, 1), ["growth_percent"] = growth,
+                    ["plan"] = f.Plan, ["next_plan"] = f.NextPlan, ["valued_from"] = value is null ? null : "plans",
+                });
+        }
+    }
+}
