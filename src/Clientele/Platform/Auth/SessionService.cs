@@ -127,6 +127,7 @@ public sealed class SessionService(AppDataSource db, TenantSessions sessions, Au
                 await cmd.ExecuteNonQueryAsync(ctx.RequestAborted);
             }
             await AuditWriter.WriteAsync(s, "users", user.UserId, "login", null, ctx.RequestAborted);
+            await ActivityFeed.WriteAsync(s, "user.signed_in", "users", user.UserId, null, null, ctx.RequestAborted);
             await s.CommitAsync(ctx.RequestAborted);
         }
         var facts = new CredentialFacts(user.OrganizationId, user.UserId, null, sessionId, user.Role, null, true);

@@ -18,6 +18,7 @@ public static class ConsoleNav
         new("Agents", "/app/agents", "✦"),
         new("Automation", "/app/automation", "⟳"),
         new("Team", "/app/team", "☷"),
+        new("Activity", "/app/activity", "≡"),
         new("Settings", "/app/settings", "⚙"),
     ];
 

@@ -141,6 +141,7 @@ public sealed class ResourceStore(ResourceRegistry registry, BodyBinder binder)
         var row = await SingleAsync(s, def, sql, ps, ct) ?? throw new InvalidOperationException("INSERT returned no row");
         var json = RowJson.ToBytes(row, def.Output);
         await AuditWriter.WriteAsync(s, def.Table, id, "create", new JsonObject { ["after"] = JsonNode.Parse(json) }, ct);
+        await ActivityFeed.RecordAsync(s, def.Table, id, "created", JsonNode.Parse(json) as JsonObject, ct);
         await DomainEvents.PublishChangeAsync(s, def.Table, "created", id, JsonNode.Parse(json)!.AsObject(), null, ct);
         await s.CommitAsync(ct);
         return new ResourceResult(json, ETagOf(json), id);
@@ -175,6 +176,7 @@ public sealed class ResourceStore(ResourceRegistry registry, BodyBinder binder)
         var json = RowJson.ToBytes(row, def.Output);
         var diff = AuditWriter.Diff(JsonNode.Parse(beforeJson)!.AsObject(), JsonNode.Parse(json)!.AsObject());
         await AuditWriter.WriteAsync(s, def.Table, id, "update", diff, ct);
+        await ActivityFeed.RecordAsync(s, def.Table, id, "updated", JsonNode.Parse(json) as JsonObject, ct);
         if (diff["before"]!.AsObject().Count > 0)
             await DomainEvents.PublishChangeAsync(s, def.Table, "updated", id, JsonNode.Parse(json)!.AsObject(), diff["before"]!.AsObject().DeepClone().AsObject(), ct);
         await s.CommitAsync(ct);
@@ -205,6 +207,7 @@ public sealed class ResourceStore(ResourceRegistry registry, BodyBinder binder)
             await cmd.ExecuteNonQueryAsync(ct);
         }
         await AuditWriter.WriteAsync(s, def.Table, id, "delete", new JsonObject { ["before"] = JsonNode.Parse(beforeJson), ["soft"] = def.SoftDelete }, ct);
+        await ActivityFeed.RecordAsync(s, def.Table, id, "deleted", JsonNode.Parse(beforeJson) as JsonObject, ct);
         await DomainEvents.PublishChangeAsync(s, def.Table, "deleted", id, JsonNode.Parse(beforeJson)!.AsObject(), null, ct);
         await s.CommitAsync(ct);
     }

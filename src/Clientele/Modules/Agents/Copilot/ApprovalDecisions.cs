@@ -156,6 +156,8 @@ public sealed class ApprovalDecisions(ActionExecutor executor, TimeProvider cloc
         if (execution is not null) after["execution"] = execution.DeepClone();
         await AuditWriter.WriteAsync(s, "approvals", row.Id, "update", new JsonObject { ["before"] = new JsonObject { ["status"] = before }, ["after"] = after }, ct);
         if (before == "pending" && decision)
+            await ActivityFeed.WriteAsync(s, "approval." + status, "approvals", row.Id, null, comment is null ? null : new JsonObject { ["comment"] = comment }, ct);
+        if (before == "pending" && decision)
             await DomainEvents.PublishRowAsync(s, "approvals", row.Id, ct, new JsonObject { ["status"] = before }, "approval.decided");
     }
 }

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Clientele.Modules.Email;
-using Clientele.Modules.Team.Activity;
 using Clientele.Platform.Audit;
 using Clientele.Platform.Auth;
 using Clientele.Platform.Database;

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Clientele.Modules.Team.Activity;
 using Clientele.Platform.Audit;
 using Clientele.Platform.Auth;
 using Clientele.Platform.Database;

@@ -1,6 +1,5 @@
 using System.Net;
 using Clientele.Modules.Email;
-using Clientele.Modules.Team.Activity;
 using Clientele.Modules.Team.Invitations;
 using Clientele.Platform.Audit;
 using Clientele.Platform.Auth;

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Clientele.Platform.Database;
 
-namespace Clientele.Modules.Team.Activity;
+namespace Clientele.Platform.Audit;
 
 /// <summary>
 /// Writes the organization's activity feed (seed 002's activity_logs) in the caller's transaction:
@@ -25,5 +25,23 @@ public static class ActivityFeed
             """,
             [Guid.CreateVersion7(), t.OrganizationId, SqlArg.Uuid(t.UserId), SqlArg.Uuid(t.ApiKeyId), t.ActorType, action,
              SqlArg.Text(resourceType), SqlArg.Uuid(resourceId), SqlArg.Text(resourceName), SqlArg.Jsonb(metadata), SqlArg.Text(t.IpAddress)], ct);
+    }
+
+    /// <summary>The business records whose create/update/delete through the resource store appear in the feed
+    /// (high-volume machine tables such as messages or usage stay out: audit_logs has them).</summary>
+    public static readonly HashSet<string> Tracked = new(StringComparer.Ordinal)
+    {
+        "customers", "customer_contacts", "customer_notes", "deals", "leads", "prospects", "tasks", "contracts",
+        "agents", "phone_numbers", "workflows", "triggers", "knowledge_articles", "playbooks", "meetings",
+    };
+
+    /// <summary>record.created / record.updated / record.deleted for a tracked table, named by the row's name, title, subject or email.</summary>
+    public static Task RecordAsync(TenantSession s, string table, Guid id, string verb, JsonObject? row, CancellationToken ct)
+    {
+        if (!Tracked.Contains(table)) return Task.CompletedTask;
+        string? name = null;
+        foreach (var key in new[] { "name", "title", "subject", "company_name", "email" })
+            if (row?[key] is JsonValue v && v.TryGetValue<string>(out var text) && !string.IsNullOrWhiteSpace(text)) { name = text; break; }
+        return WriteAsync(s, "record." + verb, table, id, name, null, ct);
     }
 }
