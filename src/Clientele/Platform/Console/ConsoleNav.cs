@@ -19,12 +19,12 @@ public static class ConsoleNav
         new("Automation", "/app/automation", "⟳"),
         new("Team", "/app/team", "☷"),
         new("Activity", "/app/activity", "≡"),
+        new("Billing", "/app/billing", "$"),
         new("Settings", "/app/settings", "⚙"),
     ];
 
     public static readonly IReadOnlyList<Item> Soon =
     [
-        new("Billing", null, "$"),
         new("Sales", null, "↗"),
         new("Reports", null, "▤"),
     ];
