@@ -1,5 +1,6 @@
 using Clientele.Modules.Billing.Invoices;
 using Clientele.Modules.Billing.Limits;
+using Clientele.Modules.Billing.Platform;
 using Clientele.Modules.Billing.Renewal;
 using Clientele.Modules.Billing.Usage;
 using Clientele.Modules.Billing.Subscriptions;
@@ -51,6 +52,8 @@ public sealed class BillingModule : IModule
             .Computed<bool>("is_expired", "(expires_at IS NOT NULL AND expires_at < now())")
             .Describe("Credits granted to customers (promotional, refund, goodwill, migration), applied to invoices at finalization oldest-expiring first.");
         r.Hide("invoice_number_sequences");
+        // Stripe's raw events (migration 0060): read by the webhook job only.
+        r.Hide("stripe_events");
 
         r.Table("platform_subscriptions").ReadOnly()
             .Describe("The organization's Stripe subscription to the platform; written by Stripe webhooks only.");
@@ -71,7 +74,15 @@ public sealed class BillingModule : IModule
         DomainEvents.Follow("payments", BillingEvents.FollowPaymentAsync);
         // Renewals, dunning and credit expiry every Billing:RunIntervalSeconds (a system job on the clustered scheduler).
         services.AddScheduledWork<BillingRuns>();
+        // The platform's own billing through Stripe (Stripe__*): checkout, portal, webhooks.
+        services.AddSingleton<StripeSettings>();
+        services.AddSingleton<StripeGateway>();
+        services.AddScoped<PlatformCheckout>();
+        services.AddScheduledWork<StripeUsageReports>();
+        services.AddHttpClient("stripe", c => c.Timeout = TimeSpan.FromSeconds(config.GetValue("Stripe:TimeoutSeconds", 30)));
     }
+
+    public void MapRoot(IEndpointRouteBuilder app) => StripeWebhookApi.Map(app);
 
     public void MapEndpoints(RouteGroupBuilder api)
     {
@@ -81,5 +92,6 @@ public sealed class BillingModule : IModule
         UsageApi.Map(api);
         BillingRunApi.Map(api);
         OrganizationUsageApi.Map(api);
+        PlatformBillingApi.Map(api);
     }
 }

@@ -16,4 +16,6 @@ public sealed class PaymentMethod : ITenantEntity
     public int? CardExpYear { get; set; }
     public bool IsDefault { get; set; }
     public DateTime CreatedAt { get; set; }
+    /// <summary>Stripe's `created` of the event that last set this row (an older event never overwrites it).</summary>
+    public DateTime? StripeEventAt { get; set; }
 }

@@ -16,4 +16,6 @@ public sealed class PlatformInvoice : ITenantEntity
     public DateTime DueDate { get; set; }
     public DateTime? PaidAt { get; set; }
     public DateTime CreatedAt { get; set; }
+    /// <summary>Stripe's `created` of the event that last set this row (an older event never overwrites it).</summary>
+    public DateTime? StripeEventAt { get; set; }
 }

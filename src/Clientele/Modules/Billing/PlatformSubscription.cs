@@ -18,4 +18,6 @@ public sealed class PlatformSubscription : ITenantEntity
     public DateTime? TrialEnd { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
+    /// <summary>Stripe's `created` of the event that last set this row (an older event never overwrites it).</summary>
+    public DateTime? StripeEventAt { get; set; }
 }

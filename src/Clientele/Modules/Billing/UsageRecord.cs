@@ -14,4 +14,8 @@ public sealed class UsageRecord : ITenantEntity
     public DateTime PeriodStart { get; set; }
     public DateTime PeriodEnd { get; set; }
     public DateTime CreatedAt { get; set; }
+    /// <summary>When Stripe accepted the meter event (null: not reported yet).</summary>
+    public DateTime? ReportedAt { get; set; }
+    /// <summary>The meter event's identifier at Stripe (kept once by Stripe, so a repeated report is harmless).</summary>
+    public string? StripeIdentifier { get; set; }
 }

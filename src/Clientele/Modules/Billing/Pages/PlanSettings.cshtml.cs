@@ -1,6 +1,8 @@
 using Clientele.Modules.Billing.Limits;
 using Clientele.Modules.Billing.Platform;
 using Clientele.Platform.Database;
+using Clientele.Platform.Errors;
+using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 
 namespace Clientele.Modules.Billing.Pages;
@@ -22,10 +24,41 @@ public sealed class PlanSettingsModel : BillingPage
     public IReadOnlyList<MethodInfo> Methods { get; private set; } = [];
     public PlatformPlan? Current => PlatformPlan.Find(Usage.Plan);
 
-    public async Task OnGetAsync()
+    /// <summary>Whether plan changes can go through Stripe here (Stripe__ApiKey is set).</summary>
+    public bool StripeReady => Service<StripeSettings>().Configured;
+
+    public async Task OnGetAsync(string? checkout)
     {
-        Flash = TempData["flash"] as string;
+        Flash = checkout switch
+        {
+            "done" => "Thank you: the plan changes as soon as Stripe confirms the payment (usually within seconds).",
+            "canceled" => "Checkout canceled: nothing changed.",
+            _ => TempData["flash"] as string,
+        };
         await LoadAsync();
+    }
+
+    /// <summary>Upgrade (or change) the plan: off to Stripe Checkout; the webhook applies the plan when paid.</summary>
+    public Task<IActionResult> OnPostCheckoutAsync(string? plan) =>
+        StripePageAsync(s => Service<PlatformCheckout>().CheckoutUrlAsync(s, plan, PlatformBillingApi.BaseUrl(HttpContext), Aborted));
+
+    /// <summary>Payment methods, invoices and cancellation in Stripe's billing portal.</summary>
+    public Task<IActionResult> OnPostPortalAsync() =>
+        StripePageAsync(s => Service<PlatformCheckout>().PortalUrlAsync(s, PlatformBillingApi.BaseUrl(HttpContext), Aborted));
+
+    private async Task<IActionResult> StripePageAsync(Func<TenantSession, Task<string>> url)
+    {
+        RequireAdmin();
+        try
+        {
+            await using var s = OpenSession();
+            return Redirect(await url(s));
+        }
+        catch (ProblemException p) when (p.Status is 409 or 422 or 502 or 503)
+        {
+            ModelState.AddModelError("", p.Detail ?? p.Title);
+            return await RerenderAsync(p.Status);
+        }
     }
 
     protected override async Task LoadAsync()
