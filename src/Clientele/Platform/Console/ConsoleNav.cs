@@ -20,13 +20,13 @@ public static class ConsoleNav
         new("Team", "/app/team", "☷"),
         new("Activity", "/app/activity", "≡"),
         new("Billing", "/app/billing", "$"),
+        new("Reports", "/app/reports", "▤"),
         new("Settings", "/app/settings", "⚙"),
     ];
 
     public static readonly IReadOnlyList<Item> Soon =
     [
         new("Sales", null, "↗"),
-        new("Reports", null, "▤"),
     ];
 
     /// <summary>"/app" is current only on the home page; the others also for their sub-pages.</summary>

@@ -165,6 +165,43 @@ public static class ReportQueries
         return (series, totals);
     }
 
+    /// <summary>The conversations report's totals per channel over from..to (the console's channel table).</summary>
+    public static async Task<List<(string Channel, JsonObject Numbers)>> ByChannelAsync(TenantSession s, DateOnly from, DateOnly to, CancellationToken ct)
+    {
+        var rows = await s.QueryAsync("""
+            SELECT channel, sum(total_conversations)::bigint, sum(resolved_conversations)::bigint, sum(escalated_conversations)::bigint,
+                   coalesce(sum((extra_metadata->>'ai_only')::bigint), 0), coalesce(sum((extra_metadata->>'first_response_seconds_sum')::numeric), 0),
+                   coalesce(sum((extra_metadata->>'first_response_count')::bigint), 0), coalesce(sum((extra_metadata->>'resolution_seconds_sum')::numeric), 0),
+                   coalesce(sum((extra_metadata->>'resolution_count')::bigint), 0), coalesce(sum((extra_metadata->>'csat_sum')::numeric), 0),
+                   coalesce(sum((extra_metadata->>'csat_count')::bigint), 0)
+            FROM conversation_analytics
+            WHERE organization_id = $1 AND deleted_at IS NULL AND date >= $2 AND date <= $3 AND channel IS NOT NULL
+            GROUP BY channel ORDER BY 2 DESC, 1
+            """, [s.OrganizationId, from, to],
+            r => (r.GetString(0), new Conv(r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4), r.GetDecimal(5), r.GetInt64(6), r.GetDecimal(7),
+                r.GetInt64(8), r.GetDecimal(9), r.GetInt64(10)).Json([])), ct);
+        return rows;
+    }
+
+    /// <summary>Each agent's totals over from..to (the console's agent table), busiest first.</summary>
+    public static async Task<List<JsonObject>> AgentTotalsAsync(TenantSession s, DateOnly from, DateOnly to, CancellationToken ct) =>
+        await s.QueryAsync("""
+            SELECT agent_id, max(agent_name), sum(conversation_count)::bigint, sum(successful_resolutions)::bigint, sum(escalations)::bigint,
+                   sum(message_count)::bigint, sum(total_tokens)::bigint, sum(error_count)::bigint,
+                   sum(coalesce((extra_metadata->>'response_ms_sum')::numeric, 0)), sum(coalesce((extra_metadata->>'response_count')::bigint, 0)),
+                   sum(coalesce((extra_metadata->>'csat_sum')::numeric, 0)), sum(coalesce((extra_metadata->>'csat_count')::bigint, 0))
+            FROM agent_performance
+            WHERE organization_id = $1 AND deleted_at IS NULL AND date >= $2 AND date <= $3
+            GROUP BY agent_id, CASE WHEN agent_id IS NULL THEN agent_name END
+            ORDER BY 3 DESC, 2
+            """, [s.OrganizationId, from, to], r => new JsonObject
+        {
+            ["agent_id"] = r.IsDBNull(0) ? null : r.GetGuid(0).ToString(), ["agent_name"] = r.IsDBNull(1) ? null : r.GetString(1),
+            ["conversations"] = r.GetInt64(2), ["resolutions"] = r.GetInt64(3), ["escalations"] = r.GetInt64(4), ["messages"] = r.GetInt64(5),
+            ["tokens"] = r.GetInt64(6), ["errors"] = r.GetInt64(7), ["resolution_rate"] = Pct(r.GetInt64(3), r.GetInt64(2)),
+            ["avg_response_ms"] = Avg(r.GetDecimal(8), r.GetInt64(9)), ["avg_csat"] = Avg(r.GetDecimal(10), r.GetInt64(11)),
+        }, ct);
+
     private static JsonNode? Pct(long part, long whole) => whole == 0 ? null : JsonValue.Create(Math.Round(part * 100m / whole, 2));
     private static JsonNode? Avg(decimal sum, long count) => count == 0 ? null : JsonValue.Create(Math.Round(sum / count, 2));
 }
