@@ -32,6 +32,12 @@ public static class BenchCli
             case "renewal-run":
                 await BillingBench.RenewalRunAsync(args.Length > 1 && int.TryParse(args[1], out var subs) ? subs : 100_000);
                 return 0;
+            case "analytics-ingest":
+                await AnalyticsBench.IngestAsync(args.Length > 1 && int.TryParse(args[1], out var ab) ? ab : 200, workers: 4);
+                return 0;
+            case "analytics-rollup":
+                await AnalyticsBench.RollupAsync(args.Length > 1 && long.TryParse(args[1], out var ev) ? ev : 10_000_000);
+                return 0;
             case "console":
                 await ConsoleBench.RunAsync(args.Length > 1 && int.TryParse(args[1], out var samples) ? samples : 30);
                 return 0;
@@ -39,7 +45,7 @@ public static class BenchCli
                 await WebhookCrashBench.RunAsync();
                 return 0;
             default:
-                Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Clientele.Bench -- [resource-api|webhooks|webhooks-crash|pipeline|engine|login-timing|automation|console|usage-ingest|renewal-run] [seconds-per-round]");
+                Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Clientele.Bench -- [resource-api|webhooks|webhooks-crash|pipeline|engine|login-timing|automation|console|usage-ingest|renewal-run|analytics-ingest|analytics-rollup] [seconds-per-round]");
                 return 2;
         }
     }

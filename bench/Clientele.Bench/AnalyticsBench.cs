@@ -1,0 +1,198 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Clientele.Modules.Analytics.Rollups;
+using Clientele.Platform.Database;
+using Clientele.Platform.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Clientele.Bench;
+
+/// <summary>
+/// Issue 14's targets. analytics-ingest: events/s through POST /api/v1/analytics_events/batch
+/// (1,000 per batch, a few concurrent clients, client ids, so the idempotency check is paid)
+/// against a baseline that binary-COPYs the same rows into analytics_events on the owner
+/// connection, in the same run: target ≥ 20,000 events/s and ratio ≥ 0.5. analytics-rollup: a
+/// month of N product events (default 10 million) rolled up day by day (AnalyticsRollup, all four
+/// rollups), against one raw GROUP BY over the same events: target under 60 s.
+/// </summary>
+public static class AnalyticsBench
+{
+    private const int BatchSize = 1000;
+    private const int Customers = 200;
+    private static readonly string[] Features = ["inbox", "reports", "whatsapp_flows", "exports", "api"];
+
+    private static async Task<(WebApplication App, HttpClient Http, Guid Org)> StartAsync(string owner)
+    {
+        var app = await ClienteleHost.BuildAsync(["--urls", "http://127.0.0.1:0"], b =>
+        {
+            b.Configuration["ConnectionStrings:Clientele"] = owner;
+            b.Configuration["Logging:Json"] = "false";
+            b.Configuration["Logging:LogLevel:Default"] = "Warning";
+            b.Configuration["RateLimit:PermitsPerSecond"] = "1000000";
+            b.Configuration["RateLimit:Burst"] = "1000000";
+            b.Configuration["Billing:RunIntervalSeconds"] = "0";
+            b.Configuration["Analytics:RollupEnabled"] = "false";
+        });
+        await app.StartAsync();
+        var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromMinutes(5) };
+        var signup = await http.PostAsJsonAsync("/api/v1/signup", new { organization_name = "Bench", name = "Bench Owner", email = "bench@bench.test", password = "bench password" });
+        var json = JsonNode.Parse(await signup.Content.ReadAsStringAsync())!;
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", json["api_key"]!["key"]!.GetValue<string>());
+        return (app, http, Guid.Parse(json["organization"]!["id"]!.ToString()));
+    }
+
+    private static async Task<Guid[]> CustomersAsync(string owner, Guid org)
+    {
+        await using var conn = new NpgsqlConnection(owner);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand("INSERT INTO customers (id, organization_id, email) SELECT gen_random_uuid(), $1, 'c' || g || '@bench.test' FROM generate_series(1, $2) g RETURNING id", conn);
+        cmd.Parameters.AddWithValue(org);
+        cmd.Parameters.AddWithValue(Customers);
+        var ids = new List<Guid>();
+        await using var r = await cmd.ExecuteReaderAsync();
+        while (await r.ReadAsync()) ids.Add(r.GetGuid(0));
+        return ids.ToArray();
+    }
+
+    private static string Properties(Guid[] customers, long n) =>
+        $$"""{"customer_id": "{{customers[n % customers.Length]}}", "feature": "{{Features[n % Features.Length]}}", "n": {{n}}}""";
+
+    public static async Task IngestAsync(int batches, int workers)
+    {
+        await using var db = await BenchDatabase.CreateAsync("analytics");
+        var (app, http, org) = await StartAsync(db.Owner);
+        await using var _ = app;
+        using var __ = http;
+        var customers = await CustomersAsync(db.Owner, org);
+        var now = DateTime.UtcNow;
+        object Batch(int b) => new
+        {
+            events = Enumerable.Range(0, BatchSize).Select(i => (long)b * BatchSize + i).Select(n => new
+            {
+                id = Guid.CreateVersion7(), event_type = n % 3 == 0 ? "feature_used" : "page_viewed", properties = JsonNode.Parse(Properties(customers, n)),
+                created_at = now.AddSeconds(-(n % 86400)),
+            }).ToArray(),
+        };
+        (await http.PostAsJsonAsync("/api/v1/analytics_events/batch", Batch(batches))).EnsureSuccessStatusCode(); // warm up
+        Console.WriteLine($"analytics-ingest: {batches} batches of {BatchSize} events, {workers} concurrent clients, {Environment.ProcessorCount} cores");
+
+        var next = -1;
+        var errors = 0;
+        var sw = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, workers).Select(async _ =>
+        {
+            int b;
+            while ((b = Interlocked.Increment(ref next)) < batches)
+            {
+                using var res = await http.PostAsJsonAsync("/api/v1/analytics_events/batch", Batch(b));
+                if (!res.IsSuccessStatusCode) Interlocked.Increment(ref errors);
+            }
+        }));
+        var apiRate = batches * BatchSize / sw.Elapsed.TotalSeconds;
+
+        // Baseline: the same rows, binary COPY with raw Npgsql, the same number of concurrent writers.
+        next = -1;
+        sw.Restart();
+        await Task.WhenAll(Enumerable.Range(0, workers).Select(async _ =>
+        {
+            await using var conn = new NpgsqlConnection(db.Owner);
+            await conn.OpenAsync();
+            int b;
+            while ((b = Interlocked.Increment(ref next)) < batches)
+                await CopyAsync(conn, org, customers, (long)b * BatchSize, BatchSize, n => now.AddSeconds(-(n % 86400)));
+        }));
+        var copyRate = batches * BatchSize / sw.Elapsed.TotalSeconds;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  batch endpoint {apiRate,9:0} events/s (errors {errors}) | COPY baseline {copyRate,9:0} events/s | ratio {apiRate / copyRate:0.00} (targets: >= 20000 events/s, ratio >= 0.5)"));
+        await app.StopAsync();
+    }
+
+    public static async Task RollupAsync(long events)
+    {
+        await using var db = await BenchDatabase.CreateAsync("analytics_rollup");
+        var (app, http, org) = await StartAsync(db.Owner);
+        await using var _ = app;
+        using var __ = http;
+        var customers = await CustomersAsync(db.Owner, org);
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var from = today.AddDays(-30);
+        var start = from.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+        var step = TimeSpan.FromDays(30).Ticks / events;
+        Console.WriteLine($"analytics-rollup: {events:N0} events over the 30 days {from:yyyy-MM-dd}..{today.AddDays(-1):yyyy-MM-dd}, {Environment.ProcessorCount} cores");
+        var sw = Stopwatch.StartNew();
+        const int Chunk = 100_000;
+        var next = -1L;
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(async _ =>
+        {
+            await using var conn = new NpgsqlConnection(db.Owner);
+            await conn.OpenAsync();
+            long c;
+            while ((c = Interlocked.Increment(ref next)) * Chunk < events)
+                await CopyAsync(conn, org, customers, c * Chunk, (int)Math.Min(Chunk, events - c * Chunk), n => start.AddTicks(n * step));
+        }));
+        await using (var conn = new NpgsqlConnection(db.Owner))
+        {
+            await conn.OpenAsync();
+            await new NpgsqlCommand("VACUUM ANALYZE analytics_events", conn).ExecuteNonQueryAsync();
+        }
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  loaded with COPY in {sw.Elapsed.TotalSeconds:0.0} s"));
+
+        // Baseline: one raw aggregate over the same events (what feature_usage needs), owner connection, no RLS.
+        sw.Restart();
+        await using (var conn = new NpgsqlConnection(db.Owner))
+        {
+            await conn.OpenAsync();
+            await using var cmd = new NpgsqlCommand("""
+                SELECT (created_at AT TIME ZONE 'UTC')::date, properties->>'customer_id', coalesce(properties->>'feature', event_type), count(*), max(created_at)
+                FROM analytics_events WHERE organization_id = $1 AND created_at >= $2 AND created_at < $3 GROUP BY 1, 2, 3
+                """, conn) { CommandTimeout = 0 };
+            cmd.Parameters.AddWithValue(org);
+            cmd.Parameters.AddWithValue(start);
+            cmd.Parameters.AddWithValue(today.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc));
+            await using var r = await cmd.ExecuteReaderAsync();
+            while (await r.ReadAsync()) { }
+        }
+        var raw = sw.Elapsed.TotalSeconds;
+
+        sw.Restart();
+        var rollup = app.Services.GetRequiredService<AnalyticsRollup>();
+        var days = await rollup.RunAsync(new TenantContext { OrganizationId = org, ActorType = "system", Role = Roles.Owner }, from, today.AddDays(-1), CancellationToken.None);
+        var took = sw.Elapsed.TotalSeconds;
+        long rows;
+        await using (var conn = new NpgsqlConnection(db.Owner))
+        {
+            await conn.OpenAsync();
+            await using var cmd = new NpgsqlCommand("SELECT coalesce(sum(usage_count), 0) FROM feature_usage WHERE organization_id = $1", conn);
+            cmd.Parameters.AddWithValue(org);
+            rows = Convert.ToInt64(await cmd.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
+        }
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  rollup of {days} days {took,7:0.0} s ({rows:N0} uses counted) | raw GROUP BY {raw,7:0.0} s | rollup/raw {took / raw:0.00} (target: < 60 s)"));
+        await app.StopAsync();
+    }
+
+    private static async Task CopyAsync(NpgsqlConnection conn, Guid org, Guid[] customers, long first, int count, Func<long, DateTime> at)
+    {
+        await using var w = await conn.BeginBinaryImportAsync(
+            "COPY analytics_events (id, organization_id, event_type, properties, created_at) FROM STDIN (FORMAT BINARY)");
+        for (var n = first; n < first + count; n++)
+        {
+            await w.StartRowAsync();
+            await w.WriteAsync(Guid.CreateVersion7(), NpgsqlDbType.Uuid);
+            await w.WriteAsync(org, NpgsqlDbType.Uuid);
+            await w.WriteAsync(n % 3 == 0 ? "feature_used" : "page_viewed", NpgsqlDbType.Varchar);
+            await w.WriteAsync(Properties(customers, n), NpgsqlDbType.Jsonb);
+            await w.WriteAsync(at(n), NpgsqlDbType.TimestampTz);
+        }
+        await w.CompleteAsync();
+    }
+}
