@@ -14,6 +14,8 @@ public static class ConsoleNav
         new("Inbox", "/app/inbox", "✉"),
         new("Customers", "/app/customers", "☺"),
         new("Success", "/app/success", "♥"),
+        new("Pipeline", "/app/pipeline", "↗"),
+        new("Leads", "/app/leads", "☆"),
         new("Approvals", "/app/approvals", "✓"),
         new("Agents", "/app/agents", "✦"),
         new("Automation", "/app/automation", "⟳"),
@@ -26,7 +28,6 @@ public static class ConsoleNav
 
     public static readonly IReadOnlyList<Item> Soon =
     [
-        new("Sales", null, "↗"),
     ];
 
     /// <summary>"/app" is current only on the home page; the others also for their sub-pages.</summary>

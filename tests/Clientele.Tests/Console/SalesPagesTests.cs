@@ -1,0 +1,93 @@
+using System.Globalization;
+using Clientele.Tests.Billing;
+using Clientele.Tests.Infrastructure;
+using Clientele.Tests.Sales;
+using Microsoft.Playwright;
+using Shouldly;
+using Xunit;
+
+namespace Clientele.Tests.Console;
+
+/// <summary>Issue 12's console in Chromium: the pipeline board (totals agree with the rows, drag to move), the deal page's timeline, the lead page's score and actions.</summary>
+[Collection(ConsoleCollection.Name)]
+public sealed class SalesPagesTests(ConsoleFixture app) : ConsoleTests(app)
+{
+    [Fact]
+    public async Task The_board_totals_agree_with_the_rows_and_dragging_a_card_moves_the_deal()
+    {
+        var demo = await DemoAsync();
+        var h = demo.Owner.Http;
+        var deal = await h.DealAsync(new { name = "Board test deal", value = 1234m, stage = "qualification", expected_close_date = DateTime.UtcNow.AddDays(30) });
+        await using var cp = await OpenAsync(demo.MemberEmail, "/app/pipeline");
+        var page = cp.Page;
+        var api = await h.GetOkAsync("/api/v1/deals/pipeline");
+        foreach (var node in api["stages"]!.AsArray())
+        {
+            var st = node!;
+            var col = page.Locator($".board-col[data-stage={st.Str("stage")}]");
+            (await col.Locator(".deal-card").CountAsync()).ShouldBe(st.Int("count"), st.Str("stage"));
+            decimal.Parse((await col.Locator(".total").GetAttributeAsync("data-total"))!, CultureInfo.InvariantCulture).ShouldBe(st.Dec("value"));
+            decimal.Parse((await col.Locator(".weighted").GetAttributeAsync("data-weighted"))!, CultureInfo.InvariantCulture).ShouldBe(st.Dec("weighted_value"));
+        }
+        await App.CheckPageAsync(cp, "pipeline");
+
+        await page.Locator($"#deal-{deal}").DragToAsync(page.Locator(".board-col[data-stage=proposal] .board-cards"));
+        var moved = await Eventually.GetAsync(() => h.GetOkAsync($"/api/v1/deals/{deal}"), d => d.Str("stage") == "proposal", what: "the dragged deal in proposal");
+        moved.Int("probability").ShouldBe(50);
+        await page.Locator($".board-col[data-stage=proposal] #deal-{deal}").WaitForAsync();
+
+        // The card's form: Lost without a reason is refused and changes nothing.
+        var card = page.Locator($"#deal-{deal}");
+        await card.Locator("summary").ClickAsync();
+        await card.Locator("select").SelectOptionAsync("closed_lost");
+        await card.GetByRole(AriaRole.Button, new() { Name = "Move" }).ClickAsync();
+        await page.Locator("#board-status .flash.error").WaitForAsync();
+        (await page.Locator("#board-status").InnerTextAsync()).ShouldContain("lost reason");
+        (await h.GetOkAsync($"/api/v1/deals/{deal}")).Str("stage").ShouldBe("proposal");
+
+        await page.GotoAsync($"/app/deals/{deal}");
+        (await page.Locator("#timeline-heading + ol").InnerTextAsync()).ShouldContain("Stage: qualification → proposal");
+        await App.CheckPageAsync(cp, "deal");
+        await page.GotoAsync("/app/pipeline?view=table");
+        (await page.Locator("table tbody tr").CountAsync()).ShouldBe(api["stages"]!.AsArray().Sum(s => s!.Int("count")));
+        cp.Problems.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task The_lead_page_explains_the_score_and_moves_and_converts_the_lead()
+    {
+        var demo = await DemoAsync();
+        var h = demo.Owner.Http;
+        var email = $"page-{Guid.NewGuid():N}@lead.example";
+        var lead = await h.LeadAsync(new { name = "Page Lead", email, company = "Leadco", budget = "yes", need_score = 0.5m });
+        await using var cp = await OpenAsync(demo.MemberEmail, $"/app/leads/{lead}");
+        var page = cp.Page;
+        var score = await h.GetOkAsync($"/api/v1/leads/{lead}/score");
+        (await page.Locator("#score-heading").InnerTextAsync()).ShouldContain(score.Int("score").ToString(CultureInfo.InvariantCulture));
+        (await page.Locator(".score-parts tbody tr").CountAsync()).ShouldBe(6);
+        await App.CheckPageAsync(cp, "lead");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Move to Marketing qualified" }).ClickAsync();
+        await page.Locator(".flash.ok").WaitForAsync();
+        (await h.GetOkAsync($"/api/v1/leads/{lead}")).Str("qualification_status").ShouldBe("mql");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Disqualify" }).ClickAsync();
+        await page.Locator("#Reason-error").WaitForAsync();
+        (await h.GetOkAsync($"/api/v1/leads/{lead}")).Str("qualification_status").ShouldBe("mql");
+
+        await page.Locator("#DealValue").FillAsync("5000");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Convert to customer" }).ClickAsync();
+        await page.Locator(".flash.ok").WaitForAsync();
+        var converted = await h.GetOkAsync($"/api/v1/leads/{lead}");
+        converted.Str("qualification_status").ShouldBe("converted");
+        (await h.GetOkAsync($"/api/v1/deals?lead_id={lead}"))["data"]!.AsArray().Single()!.Dec("value").ShouldBe(5000m);
+        (await page.Locator("#timeline-heading + ol").InnerTextAsync()).ShouldContain("Qualification: mql → converted");
+
+        await page.GotoAsync("/app/leads");
+        (await page.Locator("table").InnerTextAsync()).ShouldContain("Page Lead");
+        await App.CheckPageAsync(cp, "leads");
+        cp.Problems.ShouldBeEmpty();
+
+        await using var viewer = await OpenAsync(demo.ViewerEmail, $"/app/leads/{lead}");
+        (await viewer.Page.Locator("#actions-heading").CountAsync()).ShouldBe(0);
+    }
+}
