@@ -49,7 +49,7 @@ public sealed class SalesPagesTests(ConsoleFixture app) : ConsoleTests(app)
         (await page.Locator("#timeline-heading + ol").InnerTextAsync()).ShouldContain("Stage: qualification → proposal");
         await App.CheckPageAsync(cp, "deal");
         await page.GotoAsync("/app/pipeline?view=table");
-        (await page.Locator("table tbody tr").CountAsync()).ShouldBe(api["stages"]!.AsArray().Sum(s => s!.Int("count")));
+        (await page.Locator(".card.flush table tbody tr").CountAsync()).ShouldBe(api["stages"]!.AsArray().Sum(s => s!.Int("count")));
         cp.Problems.ShouldBeEmpty();
     }
 
