@@ -44,11 +44,20 @@ public sealed class PlanLimitTests(AppFixture app) : IClassFixture<AppFixture>
         (await solo.Http.GetOkAsync("/api/v1/users"))["data"]!.AsArray().Count.ShouldBe(1); // nothing half-written
 
         await LimitAsync(solo.OrganizationId, "max_users", 2);
-        var invite = await solo.Http.PostJsonAsync("/api/v1/team_invitations", new
+        // A pending invitation holds a seat. It is written directly: creating one through the API needs SMTP
+        // (the invitation is emailed), and the API's own seat check is InvitationTests' concern.
+        await using (var conn = await app.OwnerAsync())
+        await using (var cmd = new NpgsqlCommand("""
+            INSERT INTO team_invitations (id, organization_id, invited_by, email, role, token, expires_at)
+            VALUES ($1, $2, $3, 'pending@x.test', 'member', $4, now() + interval '7 days')
+            """, conn))
         {
-            invited_by = solo.UserId, email = "pending@x.test", role = "member", token = $"inv_{Guid.NewGuid():N}", expires_at = DateTime.UtcNow.AddDays(7).ToString("O"),
-        });
-        ((int)invite.Status).ShouldBe(201, invite.Json?.ToJsonString());
+            cmd.Parameters.AddWithValue(Guid.CreateVersion7());
+            cmd.Parameters.AddWithValue(solo.OrganizationId);
+            cmd.Parameters.AddWithValue(solo.UserId);
+            cmd.Parameters.AddWithValue($"inv_{Guid.NewGuid():N}");
+            await cmd.ExecuteNonQueryAsync();
+        }
         ShouldBePlanLimit(await AddUserAsync(solo.Http), "max_users", 2, 2); // the owner and the pending invitation
         var usage = await solo.Http.GetOkAsync("/api/v1/organization/usage");
         usage["limits"]!["max_users"]!.Dec("used").ShouldBe(2);
