@@ -121,4 +121,45 @@ public sealed class SuccessPagesTests(ConsoleFixture app)
         (await page.Locator(".board-card").CountAsync()).ShouldBeGreaterThan(0);
         await app.CheckPageAsync(cp, "success-expansion-board");
     }
+
+    [Fact]
+    public async Task A_qbr_is_prepared_in_one_click_checked_against_the_rows_reviewed_and_shared()
+    {
+        var demo = await DemoTenant.GetAsync(app);
+        var org = demo.Owner.OrganizationId;
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var start = new DateOnly(today.Year, (today.Month - 1) / 3 * 3 + 1, 1).AddMonths(-3);
+        var quarter = $"Q{(start.Month - 1) / 3 + 1} {start.Year}";
+        await using var cp = await app.PageAsync(demo.MemberEmail);
+        var page = cp.Page;
+        await page.GotoAsync($"/app/success/qbrs?customer={demo.ShowcaseCustomer}");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "QBRs", Level = 1 })).ToBeVisibleAsync();
+
+        // A quarter that is not one: the form again with the field's message, nothing written.
+        await page.GetByLabel("Quarter").FillAsync("Q9 2026");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Prepare", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.Locator("#quarter-error")).ToContainTextAsync("Q1 2027");
+        (await DemoTenant.CountAsync(app, "SELECT count(*) FROM qbrs WHERE organization_id = $1 AND customer_id = $2 AND prepared_at IS NOT NULL", org, demo.ShowcaseCustomer)).ShouldBe(0);
+
+        await page.GetByLabel("Quarter").FillAsync(quarter);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Prepare", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync($"QBR {quarter}");
+        await Assertions.Expect(page.Locator("#qbr-state")).ToHaveTextAsync("draft");
+        var from = start.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+        var conversations = await DemoTenant.CountAsync(app, "SELECT count(*) FROM conversations WHERE organization_id = $1 AND customer_id = $2 AND deleted_at IS NULL AND started_at >= $3 AND started_at < $4",
+            org, demo.ShowcaseCustomer, from, from.AddMonths(3));
+        (await page.Locator("#qbr-conversations").InnerTextAsync()).ShouldStartWith($"{conversations} ·");
+        (await page.Locator("#qbr-actions li").CountAsync()).ShouldBeGreaterThan(0);
+        await app.CheckPageAsync(cp, "success-qbr-draft");
+
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "Download the deck (PDF)" }).ClickAsync());
+        download.SuggestedFilename.ShouldEndWith(".pdf");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Mark reviewed" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#qbr-state")).ToHaveTextAsync("reviewed");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Share the deck" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#qbr-state")).ToHaveTextAsync("shared");
+        (await DemoTenant.CountAsync(app, "SELECT count(*) FROM qbrs WHERE organization_id = $1 AND customer_id = $2 AND reviewed_by IS NOT NULL AND shared_at IS NOT NULL", org, demo.ShowcaseCustomer)).ShouldBe(1);
+        await page.GotoAsync("/app/success/qbrs");
+        await app.CheckPageAsync(cp, "success-qbrs");
+    }
 }

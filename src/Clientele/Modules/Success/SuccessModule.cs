@@ -38,6 +38,7 @@ public sealed class SuccessModule : IModule
         r.Table("customer_health_scores").ReadOnly()
             .Describe("Each customer's latest health computation: score, churn risk, confidence, model and components with their evidence.");
         r.Hide("health_recompute_requests");
+        r.Hide("contract_files");
         r.Table("account_plans")
             .Describe("Customers' account plans per fiscal year: objectives, stakeholders, expansion targets, risks and approval.");
     }
@@ -57,5 +58,6 @@ public sealed class SuccessModule : IModule
         Renewals.RenewalsApi.Map(api);
         SavePlays.SavePlaysApi.Map(api);
         Qbrs.QbrsApi.Map(api);
+        Contracts.ContractsApi.Map(api);
     }
 }

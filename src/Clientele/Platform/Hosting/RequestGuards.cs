@@ -10,7 +10,8 @@ namespace Clientele.Platform.Hosting;
 /// Two rules for the JSON endpoints (/api and /webchat), checked before any handler runs
 /// (docs/security.md "CSRF"):
 /// 1. a write that carries a body (or any Content-Type) must say application/json (or +json): 415 otherwise,
-///    so a cross-site form or a text/plain "simple request" can never reach a handler;
+///    so a cross-site form or a text/plain "simple request" can never reach a handler; the one exception is
+///    a POST of multipart/form-data to a file upload endpoint (<see cref="Uploads"/>), which rule 2 still guards;
 /// 2. a write authenticated by the session cookie must come from this site: Sec-Fetch-Site
 ///    same-origin, or an Origin equal to this server's (or one in Security:TrustedOrigins).
 /// Razor Page form posts are outside /api and are protected by ASP.NET antiforgery instead.
@@ -20,13 +21,16 @@ public sealed class RequestGuardsMiddleware(RequestDelegate next, IConfiguration
     private readonly string[] _trustedOrigins = (config["Security:TrustedOrigins"] ?? "")
         .Split([',', ' '], StringSplitOptions.RemoveEmptyEntries).Select(o => o.TrimEnd('/')).ToArray();
 
+    /// <summary>The endpoints that take a file as multipart/form-data (POST only).</summary>
+    public static readonly string[] Uploads = ["/api/v1/contracts"];
+
     public async Task InvokeAsync(HttpContext ctx)
     {
         var r = ctx.Request;
         if (IsWrite(r.Method) && (r.Path.StartsWithSegments("/api") || r.Path.StartsWithSegments("/webchat")))
         {
             var hasBody = r.ContentLength > 0 || r.Headers.TransferEncoding.Count > 0 || r.Headers.ContentType.Count > 0;
-            if (hasBody && !IsJson(r.ContentType))
+            if (hasBody && !IsJson(r.ContentType) && !IsUpload(r))
             {
                 await ProblemWriter.WriteAsync(ctx, 415, "Unsupported media type",
                     $"Send the body as JSON with 'Content-Type: application/json' (got '{Shorten(r.ContentType)}').");
@@ -42,6 +46,10 @@ public sealed class RequestGuardsMiddleware(RequestDelegate next, IConfiguration
         }
         await next(ctx);
     }
+
+    private static bool IsUpload(HttpRequest r) =>
+        HttpMethods.IsPost(r.Method) && r.HasFormContentType && r.ContentType!.StartsWith("multipart/form-data", StringComparison.OrdinalIgnoreCase)
+        && Uploads.Any(u => r.Path.Equals(u, StringComparison.OrdinalIgnoreCase));
 
     private static bool IsWrite(string method) =>
         HttpMethods.IsPost(method) || HttpMethods.IsPut(method) || HttpMethods.IsPatch(method) || HttpMethods.IsDelete(method);

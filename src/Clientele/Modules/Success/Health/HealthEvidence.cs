@@ -53,6 +53,8 @@ public sealed class HealthEvidence
     public long SeatsTotal { get; set; }
     public decimal? SubscriptionArr { get; set; }
     public DateTime? AnnualPeriodEnd { get; set; }
+    /// <summary>The earliest end date of the customer's active contracts still ahead.</summary>
+    public DateTime? ContractEnd { get; set; }
     // engagement (90 days)
     public int Meetings90 { get; set; }
     public int Qbrs90 { get; set; }
@@ -83,7 +85,7 @@ public sealed class HealthEvidence
                e.meetings90, q.qbrs90,
                k.contacts, k.has_primary, k.positive_contacts, k.negative_contacts, k.primary_negative, k.primary_name,
                (NOT k.has_primary AND k.primary_deleted) AS primary_gone,
-               ma.competitors
+               ma.competitors, ck.contract_end::timestamp AS contract_end
         FROM customers c
         CROSS JOIN LATERAL (
           SELECT count(*)::int AS usage_days,
@@ -159,6 +161,9 @@ public sealed class HealthEvidence
           SELECT string_agg(DISTINCT coalesce(cm->>'name', cm #>> '{}'), ', ') AS competitors
           FROM meeting_analyses a CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(a.competitor_mentions) = 'array' THEN a.competitor_mentions ELSE '[]' END) cm
           WHERE a.organization_id = c.organization_id AND a.customer_id = c.id AND a.analyzed_at > @now - interval '90 days') ma ON true
+        LEFT JOIN LATERAL (
+          SELECT min(k.end_date) AS contract_end FROM contracts k
+          WHERE k.organization_id = c.organization_id AND k.customer_id = c.id AND k.status = 'active' AND k.end_date >= @now::date) ck ON true
         WHERE c.organization_id = @org AND c.id = ANY(@ids) AND c.deleted_at IS NULL
         """;
 

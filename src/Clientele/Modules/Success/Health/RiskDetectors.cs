@@ -67,5 +67,5 @@ public static class RiskDetectors
     }
 
     /// <summary>customers.renewal_date, else the annual subscription's period end.</summary>
-    public static DateTime? RenewalDate(HealthEvidence e) => e.RenewalDate?.Date ?? e.AnnualPeriodEnd?.Date;
+    public static DateTime? RenewalDate(HealthEvidence e) => e.RenewalDate?.Date ?? e.ContractEnd?.Date ?? e.AnnualPeriodEnd?.Date;
 }
