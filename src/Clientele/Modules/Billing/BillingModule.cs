@@ -69,7 +69,6 @@ public sealed class BillingModule : IModule
 
     public void AddServices(IServiceCollection services, IConfiguration config)
     {
-        services.AddScoped<BillingEndpoint>();
         // A payment written through the resource API settles its invoice by trigger: publish invoice.paid with it.
         DomainEvents.Follow("payments", BillingEvents.FollowPaymentAsync);
         // Renewals, dunning and credit expiry every Billing:RunIntervalSeconds (a system job on the clustered scheduler).

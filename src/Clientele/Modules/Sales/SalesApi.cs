@@ -21,25 +21,25 @@ public static class SalesApi
         var leads = api.MapGroup("/leads/{id}").WithTags("Sales");
         leads.MapGet("/score", Score).WithName("LeadScore")
             .WithSummary("The lead's score 0-100 explained: each component (budget, authority, need, timeline, company, activity; or the chat's extraction) with points, maximum and reason");
-        leads.MapPost("/qualify", async (string id, HttpContext ctx, SalesEndpoint e) =>
+        leads.MapPost("/qualify", async (string id, HttpContext ctx, ActionEndpoint e) =>
         {
             var body = await JsonBody.ReadAsync<LeadQualification.Body>(ctx);
             return await e.RunAsync(ctx, "leads", id, (s, g) => LeadQualification.QualifyAsync(s, g, body.Status, ctx.RequestAborted));
         }).WithName("QualifyLead").WithSummary("{status: mql|sql|qualified}: one step forward; mql needs an email or phone, sql an assessed need, qualified BANT and an owner (409/422 naming what is missing)");
-        leads.MapPost("/disqualify", async (string id, HttpContext ctx, SalesEndpoint e) =>
+        leads.MapPost("/disqualify", async (string id, HttpContext ctx, ActionEndpoint e) =>
         {
             var body = await JsonBody.ReadAsync<LeadQualification.Body>(ctx);
             return await e.RunAsync(ctx, "leads", id, (s, g) => LeadQualification.DisqualifyAsync(s, g, body.Reason, ctx.RequestAborted));
         }).WithName("DisqualifyLead").WithSummary("{reason}: an open lead becomes disqualified (the reason is kept in extra_metadata.disqualified_reason)");
-        leads.MapPost("/reopen", (string id, HttpContext ctx, SalesEndpoint e) =>
+        leads.MapPost("/reopen", (string id, HttpContext ctx, ActionEndpoint e) =>
             e.RunAsync(ctx, "leads", id, (s, g) => LeadQualification.ReopenAsync(s, g, ctx.RequestAborted)))
             .WithName("ReopenLead").WithSummary("A disqualified lead becomes new again");
-        leads.MapPost("/assign", async (string id, HttpContext ctx, SalesEndpoint e) =>
+        leads.MapPost("/assign", async (string id, HttpContext ctx, ActionEndpoint e) =>
         {
             var body = await JsonBody.ReadOptionalAsync<LeadAssignment.Body>(ctx) ?? new(null);
             return await e.RunAsync(ctx, "leads", id, (s, g) => LeadAssignment.RunAsync(s, g, body.UserId, ctx.RequestAborted));
         }).WithName("AssignLead").WithSummary("{user_id?}: that user, or the active sales user with the fewest open leads (round robin on ties)");
-        leads.MapPost("/convert", async (string id, HttpContext ctx, SalesEndpoint e) =>
+        leads.MapPost("/convert", async (string id, HttpContext ctx, ActionEndpoint e) =>
         {
             var body = await JsonBody.ReadOptionalAsync<ConvertLead.Body>(ctx) ?? new(null, null);
             ConvertLead.Result? r = null;
@@ -54,7 +54,7 @@ public static class SalesApi
 
         api.MapGet("/deals/pipeline", Pipeline).WithTags("Sales").WithName("DealPipeline")
             .WithSummary("?currency=&assigned_to=&close_month=YYYY-MM: count, value and weighted value per stage; open deals' forecast by month of expected_close_date");
-        api.MapPost("/deals/{id}/stage", async (string id, HttpContext ctx, SalesEndpoint e) =>
+        api.MapPost("/deals/{id}/stage", async (string id, HttpContext ctx, ActionEndpoint e) =>
         {
             var body = await JsonBody.ReadAsync<ChangeDealStage.Body>(ctx);
             return await e.RunAsync(ctx, "deals", id, (s, g) => ChangeDealStage.RunAsync(s, g, body, ctx.RequestAborted));

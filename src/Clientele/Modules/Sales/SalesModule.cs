@@ -32,7 +32,7 @@ public sealed class SalesModule : IModule
             .Describe("Price quotes with line items; quote numbers are unique per organization and never reused.");
     }
 
-    public void AddServices(IServiceCollection services, IConfiguration config) => services.AddScoped<SalesEndpoint>();
+    public void AddServices(IServiceCollection services, IConfiguration config) { }
 
     public void MapEndpoints(RouteGroupBuilder api) => SalesApi.Map(api);
 }

@@ -64,6 +64,7 @@ public static class ClienteleHost
         s.AddSingleton<ResourceRegistry>();
         s.AddSingleton<BodyBinder>();
         s.AddSingleton<ResourceStore>();
+        s.AddScoped<ActionEndpoint>();
         s.AddSingleton<TenantSessions>();
         s.AddScoped<TenantContext>();
         s.AddDataProtection().SetApplicationName("Clientele")

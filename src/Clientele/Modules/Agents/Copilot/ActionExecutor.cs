@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Clientele.Modules.Integrations.Google;
 using Clientele.Platform.Audit;
 using Clientele.Platform.Database;
+using Clientele.Platform.Errors;
 
 namespace Clientele.Modules.Agents.Copilot;
 

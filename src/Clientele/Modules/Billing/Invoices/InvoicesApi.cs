@@ -8,6 +8,7 @@ using Clientele.Platform.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Clientele.Platform.Resources;
 
 namespace Clientele.Modules.Billing.Invoices;
 
@@ -17,17 +18,17 @@ public static class InvoicesApi
     public static void Map(RouteGroupBuilder api)
     {
         var g = api.MapGroup("/invoices/{id}").WithTags("Billing");
-        g.MapPost("/finalize", (string id, HttpContext ctx, BillingEndpoint e) =>
+        g.MapPost("/finalize", (string id, HttpContext ctx, ActionEndpoint e) =>
             e.RunAsync(ctx, "invoices", id, (s, guid) => FinalizeInvoice.RunAsync(s, guid, DateTime.UtcNow, ctx.RequestAborted)))
             .WithName("FinalizeInvoice").WithSummary("draft → open: credits applied oldest-expiring first, the next INV-YYYY-NNNNNN number, due in 14 days unless due_at is set; 409 unless draft");
-        g.MapPost("/void", (string id, HttpContext ctx, BillingEndpoint e) =>
+        g.MapPost("/void", (string id, HttpContext ctx, ActionEndpoint e) =>
             e.RunAsync(ctx, "invoices", id, (s, guid) => VoidInvoice.RunAsync(s, guid, DateTime.UtcNow, ctx.RequestAborted)))
             .WithName("VoidInvoice").WithSummary("open/uncollectible → void (credits given back, the number stays taken); 409 when paid, draft or partly paid");
-        g.MapPost("/mark_uncollectible", (string id, HttpContext ctx, BillingEndpoint e) =>
+        g.MapPost("/mark_uncollectible", (string id, HttpContext ctx, ActionEndpoint e) =>
             e.RunAsync(ctx, "invoices", id, (s, guid) => VoidInvoice.MarkUncollectibleAsync(s, guid, ctx.RequestAborted)))
             .WithName("MarkInvoiceUncollectible").WithSummary("open → uncollectible; 409 in any other state");
 
-        g.MapPost("/send", (string id, HttpContext ctx, BillingEndpoint e, EmailOptions smtp) =>
+        g.MapPost("/send", (string id, HttpContext ctx, ActionEndpoint e, EmailOptions smtp) =>
             e.RunAsync(ctx, "invoices", id, (s, guid) => SendInvoice.RunAsync(s, guid, smtp, DateTime.UtcNow, ctx.RequestAborted)))
             .WithName("SendInvoice").WithSummary("Email the finalized invoice to the customer with its PDF attached (SMTP relay, Smtp__*); 409 for drafts and void invoices, 503 without SMTP");
         g.MapGet("/pdf", async (string id, HttpContext ctx, TenantSessions sessions, TenantContext tenant) =>
@@ -38,7 +39,7 @@ public static class InvoicesApi
             return TypedResults.File(pdf.Bytes, "application/pdf", pdf.FileName);
         }).WithName("InvoicePdf").WithSummary("The invoice as a PDF: both parties, lines, credits applied, totals, due date; PAID/VOID watermark");
 
-        api.MapPost("/payments/{id}/refund", async (string id, HttpContext ctx, BillingEndpoint e) =>
+        api.MapPost("/payments/{id}/refund", async (string id, HttpContext ctx, ActionEndpoint e) =>
         {
             var body = await JsonBody.ReadAsync<RefundPayment.Body>(ctx);
             RefundPayment.Result? r = null;

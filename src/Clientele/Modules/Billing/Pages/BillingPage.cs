@@ -5,6 +5,7 @@ using Clientele.Platform.Database;
 using Clientele.Platform.Resources;
 using Clientele.Platform.WebConsole;
 using Microsoft.AspNetCore.Mvc;
+using Clientele.Platform.Errors;
 
 namespace Clientele.Modules.Billing.Pages;
 

@@ -1,4 +1,5 @@
 using Clientele.Platform.Database;
+using Clientele.Platform.Errors;
 
 namespace Clientele.Modules.Billing.Subscriptions;
 

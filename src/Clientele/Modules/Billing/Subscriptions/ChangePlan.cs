@@ -1,5 +1,6 @@
 using Clientele.Modules.Billing.Invoices;
 using Clientele.Platform.Database;
+using Clientele.Platform.Errors;
 
 namespace Clientele.Modules.Billing.Subscriptions;
 

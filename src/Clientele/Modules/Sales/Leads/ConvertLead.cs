@@ -1,7 +1,7 @@
-using Clientele.Modules.Billing;
 using Clientele.Modules.Sales.Deals;
 using Clientele.Platform.Database;
 using Clientele.Platform.Http;
+using Clientele.Platform.Errors;
 
 namespace Clientele.Modules.Sales.Leads;
 

@@ -1,5 +1,5 @@
-using Clientele.Modules.Billing;
 using Clientele.Platform.Database;
+using Clientele.Platform.Errors;
 
 namespace Clientele.Modules.Sales.Leads;
 

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using Clientele.Modules.Billing;
 using Clientele.Platform.Database;
+using Clientele.Platform.Errors;
 
 namespace Clientele.Modules.Sales.Leads;
 

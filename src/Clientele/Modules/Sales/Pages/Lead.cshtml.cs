@@ -1,8 +1,8 @@
-using Clientele.Modules.Billing;
 using Clientele.Modules.Sales.Leads;
 using Clientele.Platform.Database;
 using Clientele.Platform.WebConsole;
 using Microsoft.AspNetCore.Mvc;
+using Clientele.Platform.Errors;
 
 namespace Clientele.Modules.Sales.Pages;
 

@@ -1,9 +1,7 @@
-using Clientele.Platform.Errors;
-
-namespace Clientele.Modules.Billing;
+namespace Clientele.Platform.Errors;
 
 /// <summary>
-/// What a billing state transition decided: done, or refused (409 naming the current state,
+/// What a domain action (a state transition) decided: done, or refused (409 naming the current state,
 /// 422 naming the field). The endpoint maps a refusal to its problem.
 /// </summary>
 public sealed record ActionOutcome(int Status, string? Field = null, string? Message = null)
@@ -27,11 +25,4 @@ public sealed record ActionOutcome(int Status, string? Field = null, string? Mes
     {
         if (!Ok) throw ToProblem();
     }
-}
-
-/// <summary>Money rules shared by the billing use cases.</summary>
-public static class Money
-{
-    /// <summary>Rounded once, to the cent, half-even (banker's rounding): 50.025 → 50.02, 50.035 → 50.04.</summary>
-    public static decimal Round(decimal v) => Math.Round(v, 2, MidpointRounding.ToEven);
 }
