@@ -91,9 +91,9 @@ public static class PipelineBench
         var appCpu = Process.GetCurrentProcess().TotalProcessorTime - appCpu0;
         var pgCpu = db.PostgresCpu() - pgCpu0;
         if (quiet) return;
-        var failed = await db.CountAsync("SELECT count(*) FROM outbox WHERE dead_at IS NOT NULL OR attempts > 1");
+        var failed = await db.CountAsync("SELECT (SELECT count(*) FROM outbox WHERE dead_at IS NOT NULL OR attempts > 1) + (SELECT count(*) FROM inbound_events WHERE dead_at IS NOT NULL OR attempts > 1)");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  {label}: {sent}/{messages} replies sent in {done.TotalSeconds:0.0} s = {sent / done.TotalSeconds:0.0} messages/s (webhooks acknowledged after {acked.TotalSeconds:0.0} s; outbox rows retried or dead so far: {failed})"));
+            $"  {label}: {sent}/{messages} replies sent in {done.TotalSeconds:0.0} s = {sent / done.TotalSeconds:0.0} messages/s (webhooks acknowledged after {acked.TotalSeconds:0.0} s; queue rows (outbox, inbound events) retried or dead so far: {failed})"));
         // What a message costs in CPU, whatever else the machine runs: a figure that carries to a quiet machine.
         var perMessage = (appCpu + pgCpu).TotalMilliseconds / Math.Max(1, sent);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

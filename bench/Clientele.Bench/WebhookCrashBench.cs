@@ -87,12 +87,12 @@ public static class WebhookCrashBench
         var replies = await db.CountAsync("SELECT count(*) FROM messages WHERE role = 'assistant'");
         var distinctReplies = await db.CountAsync("SELECT count(DISTINCT extra_metadata->>'reply_to') FROM messages WHERE role = 'assistant'");
         var failed = await db.CountAsync("SELECT count(*) FROM messages WHERE status = 'failed'");
-        var dead = await db.CountAsync("SELECT count(*) FROM outbox WHERE dead_at IS NOT NULL");
-        var pending = await db.CountAsync("SELECT count(*) FROM outbox WHERE processed_at IS NULL AND dead_at IS NULL");
+        var dead = await db.CountAsync("SELECT (SELECT count(*) FROM outbox WHERE dead_at IS NOT NULL) + (SELECT count(*) FROM inbound_events WHERE dead_at IS NOT NULL)");
+        var pending = await db.CountAsync("SELECT (SELECT count(*) FROM outbox WHERE processed_at IS NULL AND dead_at IS NULL) + (SELECT count(*) FROM inbound_events WHERE status = 'received' AND processed_at IS NULL AND dead_at IS NULL)");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  {Events} distinct webhooks, {deliveries} deliveries (with redeliveries), all acknowledged after {acked.TotalSeconds:0.0} s; server killed: {killed}"));
         Console.WriteLine($"  inbound events {persisted} (distinct {distinct}) | user messages {messages} (distinct {distinctMessages}) | replies {replies} (distinct {distinctReplies}) | sent {processed}");
-        Console.WriteLine($"  processing done {(clock.Elapsed - acked).TotalSeconds:0} s after the last acknowledgement: failed messages {failed}, dead letters {dead}, outbox rows still pending {pending}");
+        Console.WriteLine($"  processing done {(clock.Elapsed - acked).TotalSeconds:0} s after the last acknowledgement: failed messages {failed}, dead letters {dead}, queue rows (outbox + inbound events) still pending {pending}");
         Console.WriteLine($"  lost: {Events - distinctMessages}, duplicated: {persisted - distinct + (messages - distinctMessages) + (replies - distinctReplies)} (targets: 0 and 0)");
         server.Kill(entireProcessTree: true);
         await server.WaitForExitAsync();

@@ -61,15 +61,18 @@ public static class WebhookIngestionBench
         var a = await LoadDriver.RunAsync(http, i => Api(offset + i), round, Workers);
         var persisted = await db.CountAsync("SELECT count(*) FROM inbound_events WHERE external_id LIKE 'wamid." + run + ".%'") - before;
         var outbox = await db.CountAsync("SELECT count(*) FROM outbox");
+        var queued = await db.CountAsync("SELECT count(*) FROM inbound_events WHERE status = 'received' AND processed_at IS NULL");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  max throughput   webhook API {a.RequestsPerSecond,7:0}/s (p50 {a.P50Ms:0.0} ms, p99 {a.P99Ms:0.0} ms, errors {a.Errors}) | baseline insert {b.RequestsPerSecond,7:0}/s (p50 {b.P50Ms:0.0} ms, p99 {b.P99Ms:0.0} ms) | ratio {a.RequestsPerSecond / b.RequestsPerSecond:0.00}"));
-        Console.WriteLine($"  persisted        {persisted} inbound events for the measured round's acknowledged webhooks ({outbox} outbox rows in all)");
+        Console.WriteLine($"  persisted        {persisted} inbound events for the measured round's acknowledged webhooks ({outbox} outbox rows in all: the event is its own queue entry; {queued} events waiting for the workers, which are off)");
 
-        // Sustained: an open-loop 1,000 webhooks/s for the round; latency counted from each request's scheduled time.
+        // Sustained: open loop at 80% of the baseline's closed-loop maximum (issue 16's target) for the
+        // round; latency counted from each request's scheduled time.
         offset += 1_000_000;
-        var fixedRate = await FixedRateAsync(http, i => Api(offset + i), 1000, round);
+        var rate = Math.Max(1, (int)(b.RequestsPerSecond * 0.8));
+        var fixedRate = await FixedRateAsync(http, i => Api(offset + i), rate, round);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  sustained 1000/s achieved {fixedRate.Rate:0}/s, p50 {fixedRate.P50:0.0} ms, p99 {fixedRate.P99:0.0} ms, errors {fixedRate.Errors} (targets: >= 1000/s, p99 < 100 ms)"));
+            $"  sustained {rate}/s (80% of the baseline's maximum) achieved {fixedRate.Rate:0}/s, p50 {fixedRate.P50:0.0} ms, p99 {fixedRate.P99:0.0} ms, errors {fixedRate.Errors} (targets: the rate held, p99 < 100 ms)"));
         await app.StopAsync();
         await baseline.StopAsync();
     }

@@ -231,7 +231,8 @@ public sealed class LeadExtractionTests(LeadsFixture app, ITestOutputHelper outp
 
         // Every message answered and every automatic extraction done.
         await Eventually.GetAsync(async () => (await chat.ListAsync("/api/v1/outbox?processed_at[is_null]=true&dead_at[is_null]=true&limit=200"))
-                .Count(o => Str(o!["topic"]) is "agent.reply" or "inbound.message" || (Str(o["topic"]) == "lead.extract" && Str(o["payload"]!["trigger"]) == "messages")),
+                .Count(o => Str(o!["topic"]) is "agent.reply" || (Str(o["topic"]) == "lead.extract" && Str(o["payload"]!["trigger"]) == "messages"))
+                + (await chat.ListAsync("/api/v1/inbound_events?status=received&processed_at[is_null]=true&dead_at[is_null]=true&limit=200")).Count,
             n => n == 0, TimeSpan.FromSeconds(60), "the replies and extractions to finish");
         var all = await chat.ExtractionsAsync();
         all.Count.ShouldBeGreaterThanOrEqualTo(8);

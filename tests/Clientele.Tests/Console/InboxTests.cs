@@ -31,7 +31,10 @@ public sealed class InboxTests(ConsoleFixture app, ITestOutputHelper output) : C
         {
             await using var c = await App.OwnerAsync();
             // Work due now (lead extraction after inactivity is scheduled minutes ahead and does not count).
-            await using var cmd = new Npgsql.NpgsqlCommand("SELECT count(*) FROM outbox WHERE organization_id = $1 AND processed_at IS NULL AND dead_at IS NULL AND available_at <= now()", c);
+            await using var cmd = new Npgsql.NpgsqlCommand("""
+                SELECT (SELECT count(*) FROM outbox WHERE organization_id = $1 AND processed_at IS NULL AND dead_at IS NULL AND available_at <= now())
+                     + (SELECT count(*) FROM inbound_events WHERE organization_id = $1 AND status = 'received' AND processed_at IS NULL AND dead_at IS NULL)
+                """, c);
             cmd.Parameters.AddWithValue(ch.Tenant.OrganizationId);
             return (long)(await cmd.ExecuteScalarAsync())!;
         }, n => n == 0, what: "the outbox to drain");

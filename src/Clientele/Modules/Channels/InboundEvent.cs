@@ -18,4 +18,11 @@ public sealed class InboundEvent : ITenantEntity
     /// <summary>received, or rejected: the parser could not read the item (RejectedReason says why); never processed.</summary>
     public string Status { get; set; } = "received";
     public string? RejectedReason { get; set; }
+    // The queue columns (migration 0100): the event is its own unit of background work.
+    public int Attempts { get; set; }
+    public int MaxAttempts { get; set; } = 8;
+    public DateTime AvailableAt { get; set; }
+    public DateTime? LockedUntil { get; set; }
+    public string? LastError { get; set; }
+    public DateTime? DeadAt { get; set; }
 }

@@ -9,32 +9,24 @@ namespace Clientele.Modules.Channels;
 
 /// <summary>
 /// Persists inbound items fast: per organization one statement inserts the new inbound_events
-/// (duplicates by provider id are skipped) and their outbox rows, sent as one batch with the
-/// tenant setting, i.e. one round trip and one implicit transaction. Processing is asynchronous.
-/// Rejected items (the parser could not read them) are kept with status 'rejected' and their
-/// reason but get no outbox row; items naming no readable channel are logged and counted unrouted.
+/// (duplicates by provider id are skipped), sent as one batch with the tenant setting, i.e. one
+/// round trip and one implicit transaction. Each received event is its own queue entry (migration
+/// 0100): the outbox workers claim it, so nothing else is written here. Rejected items (the parser
+/// could not read them) are kept with status 'rejected' and their reason and are never claimed;
+/// items naming no readable channel are logged and counted unrouted.
 /// </summary>
 public sealed class InboundIngestor(ChannelResolver resolver, TenantSessions sessions, OutboxSignal signal, ILogger<InboundIngestor> logger)
 {
     public sealed record Result(int Received, int New, int Unrouted, int Rejected);
 
     private const string Sql = """
-        WITH items AS (
-          SELECT * FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::uuid[], $7::jsonb[], $8::uuid[], $9::text[])
-            AS t(id, provider, kind, external_id, phone_number_id, payload, outbox_id, reason)
-        ), ins AS (
-          INSERT INTO inbound_events (id, organization_id, provider, kind, external_id, phone_number_id, payload, status, rejected_reason)
-          SELECT id, $1, provider, kind, external_id, phone_number_id, payload,
-                 CASE WHEN reason IS NULL THEN 'received' ELSE 'rejected' END, reason
-          FROM items
-          ON CONFLICT (organization_id, provider, kind, external_id) DO NOTHING
-          RETURNING id, kind, status
-        )
-        INSERT INTO outbox (id, organization_id, topic, payload)
-        SELECT i.outbox_id, $1, 'inbound.' || ins.kind, jsonb_build_object('inbound_event_id', ins.id)
-        FROM ins JOIN items i ON i.id = ins.id
-        WHERE ins.status = 'received'
-        RETURNING id
+        INSERT INTO inbound_events (id, organization_id, provider, kind, external_id, phone_number_id, payload, status, rejected_reason)
+        SELECT id, $1, provider, kind, external_id, phone_number_id, payload,
+               CASE WHEN reason IS NULL THEN 'received' ELSE 'rejected' END, reason
+        FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::uuid[], $7::jsonb[], $8::text[])
+          AS t(id, provider, kind, external_id, phone_number_id, payload, reason)
+        ON CONFLICT (organization_id, provider, kind, external_id) DO NOTHING
+        RETURNING status = 'received'
         """;
 
     public async Task<Result> IngestAsync(IReadOnlyList<InboundItem> items, CancellationToken ct)
@@ -71,11 +63,10 @@ public sealed class InboundIngestor(ChannelResolver resolver, TenantSessions ses
                 new() { Value = list.Select(i => i.ExternalId.Length > 255 ? i.ExternalId[..255] : i.ExternalId).ToArray() },
                 new() { Value = list.Select(_ => channel.PhoneNumberId).ToArray() },
                 new() { Value = list.Select(i => i.Payload.ToJsonString()).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb },
-                new() { Value = list.Select(_ => Guid.CreateVersion7()).ToArray() },
                 new() { Value = list.Select(i => i.Rejected).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
             };
             await using var r = await s.ReadAsync(Sql, ps, ct);
-            while (await r.ReadAsync(ct)) created++;
+            while (await r.ReadAsync(ct)) if (r.GetBoolean(0)) created++;
         }
         if (created > 0) signal.Wake();
         return new Result(items.Count, created, unrouted, rejected);

@@ -41,8 +41,8 @@ internal static partial class DemoData
     /// <summary>
     /// The channel pipeline's bookkeeping of the demo chats (read-only resources, written by the
     /// webhook ingestor and the outbox workers; here by the store directly): each inbound message as
-    /// a processed provider event, and its processing, reply and send as finished outbox work (one
-    /// send dead-lettered). Nothing is left pending, so no worker picks these up.
+    /// a processed provider event (its own queue entry), and its reply and send as finished outbox
+    /// work (one send dead-lettered). Nothing is left pending, so no worker picks these up.
     /// </summary>
     public static async Task ChannelEventsAsync(DemoContext d)
     {
@@ -52,10 +52,7 @@ internal static partial class DemoData
             {
                 provider = m.Platform, kind = "message", external_id = m.ExternalId, phone_number_id = m.PhoneNumberId,
                 payload = new { from = m.From, text = m.Text, timestamp = m.At }, received_at = m.At, processed_at = m.At.AddSeconds(1),
-            });
-            await d.CreateAsync("outbox", new
-            {
-                topic = "inbound.message", payload = new { message_id = m.MessageId }, attempts = 1, available_at = m.At, processed_at = m.At.AddSeconds(1),
+                attempts = 1, available_at = m.At,
             });
         }
         var first = d.Inbound.FirstOrDefault(m => m.Platform == "whatsapp");

@@ -11,10 +11,11 @@ using NpgsqlTypes;
 namespace Clientele.Platform.Jobs;
 
 /// <summary>
-/// Claims due outbox rows across tenants (clientele_claim_outbox: FOR UPDATE SKIP LOCKED, with a
-/// lease so a crashed node's rows come back), runs each in its tenant's transaction, and on
-/// failure retries with exponential backoff and jitter until max_attempts, then dead-letters
-/// the row with its last error. Any number of nodes can run this.
+/// Claims due work across tenants from both queues, the outbox and the inbound events a webhook
+/// acknowledged (clientele_claim_work, migration 0100: FOR UPDATE SKIP LOCKED, with a lease so a
+/// crashed node's rows come back), runs each in its tenant's transaction, which also marks the row
+/// processed, and on failure retries with exponential backoff and jitter until max_attempts, then
+/// dead-letters the row with its last error. Any number of nodes can run this.
 /// </summary>
 public sealed class OutboxWorker(AppDataSource app, TenantSessions sessions, OutboxSignal signal, IEnumerable<IJobHandler> handlers,
     IConfiguration config, ILogger<OutboxWorker> logger) : BackgroundService
@@ -70,17 +71,18 @@ public sealed class OutboxWorker(AppDataSource app, TenantSessions sessions, Out
         await Task.WhenAll(running.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)));
     }
 
-    private sealed record Claimed(Guid Id, Guid OrganizationId, string Topic, string Payload, int Attempts, int MaxAttempts);
+    /// <summary>A claimed row of <paramref name="Table"/>: "outbox" or "inbound_events" (both have the queue columns).</summary>
+    private sealed record Claimed(string Table, Guid Id, Guid OrganizationId, string Topic, string Payload, int Attempts, int MaxAttempts);
 
     private async Task<List<Claimed>> ClaimAsync(int limit, CancellationToken ct)
     {
-        await using var cmd = app.DataSource.CreateCommand("SELECT id, organization_id, topic, payload::text, attempts, max_attempts FROM clientele_claim_outbox($1, $2, $3)");
+        await using var cmd = app.DataSource.CreateCommand("SELECT source, id, organization_id, topic, payload::text, attempts, max_attempts FROM clientele_claim_work($1, $2, $3)");
         cmd.Parameters.AddWithValue(limit);
         cmd.Parameters.AddWithValue(_lease);
         cmd.Parameters.Add(new NpgsqlParameter { Value = _handlers.Keys.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         var list = new List<Claimed>();
         await using var r = await cmd.ExecuteReaderAsync(ct);
-        while (await r.ReadAsync(ct)) list.Add(new Claimed(r.GetGuid(0), r.GetGuid(1), r.GetString(2), r.GetString(3), r.GetInt32(4), r.GetInt32(5)));
+        while (await r.ReadAsync(ct)) list.Add(new Claimed(r.GetString(0) == "inbound_events" ? "inbound_events" : "outbox", r.GetGuid(1), r.GetGuid(2), r.GetString(3), r.GetString(4), r.GetInt32(5), r.GetInt32(6)));
         return list;
     }
 
@@ -97,7 +99,7 @@ public sealed class OutboxWorker(AppDataSource app, TenantSessions sessions, Out
         {
             await s.BeginAsync(ct);
             await handler.HandleAsync(ctx, ct);
-            await using (var done = await s.CommandAsync("UPDATE outbox SET processed_at = now(), locked_until = NULL, last_error = NULL WHERE id = $1", ct))
+            await using (var done = await s.CommandAsync($"UPDATE {job.Table} SET processed_at = coalesce(processed_at, now()), locked_until = NULL, last_error = NULL WHERE id = $1", ct))
             {
                 done.Parameters.AddWithValue(job.Id);
                 await done.ExecuteNonQueryAsync(ct);
@@ -118,17 +120,17 @@ public sealed class OutboxWorker(AppDataSource app, TenantSessions sessions, Out
             var dead = !waitingTurn && (job.Attempts >= job.MaxAttempts || e is PermanentJobException);
             var delay = retryLater?.After ?? Backoff(job.Attempts);
             telemetry.Failed(dead ? "dead" : waitingTurn ? "waiting" : "retry", e); // telemetry
-            if (dead) logger.LogError(e, "Outbox {Id} ({Topic}) dead after {Attempts} attempts", job.Id, job.Topic, job.Attempts);
-            else if (!waitingTurn) logger.LogWarning("Outbox {Id} ({Topic}) attempt {Attempt} failed, retrying in {Delay}: {Error}", job.Id, job.Topic, job.Attempts, delay, error);
+            if (dead) logger.LogError(e, "Queued work {Id} ({Topic}, {Table}) dead after {Attempts} attempts", job.Id, job.Topic, job.Table, job.Attempts);
+            else if (!waitingTurn) logger.LogWarning("Queued work {Id} ({Topic}, {Table}) attempt {Attempt} failed, retrying in {Delay}: {Error}", job.Id, job.Topic, job.Table, job.Attempts, delay, error);
             try
             {
                 await s.BeginAsync(CancellationToken.None);
                 if (dead) await handler.OnDeadAsync(ctx, error, CancellationToken.None);
                 await using (var cmd = await s.CommandAsync(dead
-                    ? "UPDATE outbox SET dead_at = now(), locked_until = NULL, last_error = $2 WHERE id = $1"
+                    ? $"UPDATE {job.Table} SET dead_at = now(), locked_until = NULL, last_error = $2 WHERE id = $1"
                     : waitingTurn
-                        ? "UPDATE outbox SET available_at = now() + $3, locked_until = NULL, last_error = $2, attempts = greatest(attempts - 1, 0) WHERE id = $1"
-                        : "UPDATE outbox SET available_at = now() + $3, locked_until = NULL, last_error = $2 WHERE id = $1", CancellationToken.None))
+                        ? $"UPDATE {job.Table} SET available_at = now() + $3, locked_until = NULL, last_error = $2, attempts = greatest(attempts - 1, 0) WHERE id = $1"
+                        : $"UPDATE {job.Table} SET available_at = now() + $3, locked_until = NULL, last_error = $2 WHERE id = $1", CancellationToken.None))
                 {
                     cmd.Parameters.AddWithValue(job.Id);
                     cmd.Parameters.AddWithValue(error.Length > 4000 ? error[..4000] : error);

@@ -46,12 +46,7 @@ public sealed class InboundMessageJob(Outbox outbox) : IJobHandler
         var appended = await ConversationInbox.AppendInboundAsync(s, channel, payload["from"]!.GetValue<string>(), payload["name"]?.GetValue<string>(),
             payload["email"]?.GetValue<string>(), text, payload["message_id"]?.GetValue<string>(), ConversationInbox.ParseTime(payload["timestamp"]?.GetValue<string>()), metadata, thread, ct);
 
-        await using (var done = await s.CommandAsync("UPDATE inbound_events SET processed_at = now() WHERE organization_id = $1 AND id = $2", ct))
-        {
-            done.Parameters.AddWithValue(s.OrganizationId);
-            done.Parameters.AddWithValue(eventId);
-            await done.ExecuteNonQueryAsync(ct);
-        }
+        // The event is the queue entry: the worker marks it processed in this transaction.
         if (appended.IsNew)
             await outbox.EnqueueAsync(s, AgentReplyJob.TopicName, new { conversation_id = appended.ConversationId, message_id = appended.MessageId }, ct);
     }

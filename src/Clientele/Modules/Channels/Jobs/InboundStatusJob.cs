@@ -49,9 +49,6 @@ public sealed class InboundStatusJob : IJobHandler
             fail.Parameters.AddWithValue(messageId.Value);
             await fail.ExecuteNonQueryAsync(ct);
         }
-        await using var done = await s.CommandAsync("UPDATE inbound_events SET processed_at = now() WHERE organization_id = $1 AND id = $2", ct);
-        done.Parameters.AddWithValue(s.OrganizationId);
-        done.Parameters.AddWithValue(eventId);
-        await done.ExecuteNonQueryAsync(ct);
+        // The event is the queue entry: the worker marks it processed in this transaction.
     }
 }
