@@ -20,7 +20,7 @@ public sealed class ExpansionOpportunity : ITenantEntity
     public string? Timeline { get; set; }
     [ColumnType("jsonb")] public string Blockers { get; set; } = "[]";
     public string? NextSteps { get; set; }
-    /// <summary>What detected it (seat_utilization, usage_growth); null when a person added it.</summary>
+    /// <summary>What detected it (seat_utilization, usage_growth, meeting_signal); null when a person added it.</summary>
     public string? Cause { get; set; }
     [ColumnType("jsonb")] public string? Evidence { get; set; }
     public DateTime? DetectedAt { get; set; }

@@ -24,6 +24,9 @@ public sealed class RequestGuardsMiddleware(RequestDelegate next, IConfiguration
     /// <summary>The endpoints that take a file as multipart/form-data (POST only).</summary>
     public static readonly string[] Uploads = ["/api/v1/contracts"];
 
+    /// <summary>Upload endpoints under a record: (prefix, suffix) around one id segment.</summary>
+    public static readonly (string Prefix, string Suffix)[] RecordUploads = [("/api/v1/meetings/", "/transcript")];
+
     public async Task InvokeAsync(HttpContext ctx)
     {
         var r = ctx.Request;
@@ -49,7 +52,11 @@ public sealed class RequestGuardsMiddleware(RequestDelegate next, IConfiguration
 
     private static bool IsUpload(HttpRequest r) =>
         HttpMethods.IsPost(r.Method) && r.HasFormContentType && r.ContentType!.StartsWith("multipart/form-data", StringComparison.OrdinalIgnoreCase)
-        && Uploads.Any(u => r.Path.Equals(u, StringComparison.OrdinalIgnoreCase));
+        && (Uploads.Any(u => r.Path.Equals(u, StringComparison.OrdinalIgnoreCase)) || RecordUploads.Any(u => IsRecordPath(r.Path.Value ?? "", u.Prefix, u.Suffix)));
+
+    private static bool IsRecordPath(string path, string prefix, string suffix) =>
+        path.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) && path.EndsWith(suffix, StringComparison.OrdinalIgnoreCase)
+        && path.Length > prefix.Length + suffix.Length && path.AsSpan(prefix.Length, path.Length - prefix.Length - suffix.Length).IndexOf('/') < 0;
 
     private static bool IsWrite(string method) =>
         HttpMethods.IsPost(method) || HttpMethods.IsPut(method) || HttpMethods.IsPatch(method) || HttpMethods.IsDelete(method);

@@ -11,7 +11,8 @@ namespace Clientele.Modules.Success.Expansion;
 /// active_users), and daily active users up 30% or more over the last 30 days against the 30 before.
 /// Each cause creates one opportunity (a partial unique index: one open per customer and cause; not
 /// again within 180 days of the last one, so a CSM's "lost" stays lost), valued from the billing plan
-/// catalogue when the plan is in it.
+/// catalogue when the plan is in it. A meeting analysis of the last 30 days with medium or high
+/// expansion potential (more seats, another team, an upgrade said out loud) is the third cause.
 /// </summary>
 public static class ExpansionDetector
 {
@@ -43,6 +44,10 @@ public static class ExpansionDetector
         public string? NextPlanName { get; set; }
         public decimal? NextBasePrice { get; set; }
         public decimal? NextPricePerSeat { get; set; }
+        public Guid? MeetingAnalysisId { get; set; }
+        public Guid? MeetingId { get; set; }
+        public DateTime? MeetingAnalyzedAt { get; set; }
+        public string? MeetingSignals { get; set; }
     }
 
     /// <summary>An opportunity the rules found.</summary>
@@ -52,7 +57,8 @@ public static class ExpansionDetector
         SELECT c.id AS customer_id, c.csm_id, s.plan, s.billing_cycle, coalesce(s.seats_total, 0) AS seats_total, coalesce(s.seats_used, 0) AS seats_used,
                s.arr AS subscription_arr, w.seat_days_measured, w.min_active14,
                g.dau_days_recent, g.dau_days_before, g.dau_recent, g.dau_before,
-               p.price_per_seat, p.base_price, nx.code AS next_plan, nx.name AS next_plan_name, nx.base_price AS next_base_price, nx.price_per_seat AS next_price_per_seat
+               p.price_per_seat, p.base_price, nx.code AS next_plan, nx.name AS next_plan_name, nx.base_price AS next_base_price, nx.price_per_seat AS next_price_per_seat,
+               ms.id AS meeting_analysis_id, ms.meeting_id, ms.analyzed_at AS meeting_analyzed_at, ms.signals AS meeting_signals
         FROM customers c
         LEFT JOIN LATERAL (
           SELECT x.plan, x.billing_cycle, x.seats_total, x.seats_used, x.arr FROM subscriptions x
@@ -75,6 +81,11 @@ public static class ExpansionDetector
           WHERE q.organization_id = c.organization_id AND q.billing_cycle = s.billing_cycle AND q.is_active AND q.deleted_at IS NULL
             AND array_position(@order, q.code::text) > array_position(@order, s.plan::text)
           ORDER BY array_position(@order, q.code::text) LIMIT 1) nx ON true
+        LEFT JOIN LATERAL (
+          SELECT a.id, a.meeting_id, a.analyzed_at, a.expansion_signals::text AS signals FROM meeting_analyses a
+          WHERE a.organization_id = c.organization_id AND a.customer_id = c.id AND a.analyzed_at > @now - interval '30 days'
+            AND a.expansion_potential IN ('medium', 'high') AND jsonb_typeof(a.expansion_signals) = 'array'
+          ORDER BY a.analyzed_at DESC LIMIT 1) ms ON true
         WHERE c.organization_id = @org AND c.id = ANY(@ids) AND c.deleted_at IS NULL AND coalesce(c.stage, '') <> 'churned'
         """;
 
@@ -138,6 +149,27 @@ public static class ExpansionDetector
                 {
                     ["dau_avg_last_30d"] = Math.Round(recent, 1), ["dau_avg_previous_30d"] = Math.Round(before, 1), ["growth_percent"] = growth,
                     ["plan"] = f.Plan, ["next_plan"] = f.NextPlan, ["valued_from"] = value is null ? null : "plans",
+                });
+        }
+        if (f.MeetingAnalysisId is { } analysis && f.MeetingSignals is { } raw && JsonNode.Parse(raw) is JsonArray signals && signals.Count > 0)
+        {
+            var seats = signals.Where(x => x?["type"]?.GetValue<string>() == "seats").Select(x => x?["quantity"] is JsonValue q && q.TryGetValue<int>(out var n) ? n : (int?)null).Max();
+            var upgrade = signals.Any(x => x?["type"]?.GetValue<string>() == "upgrade");
+            var first = signals.FirstOrDefault(x => x?["type"]?.GetValue<string>() == (seats is not null ? "seats" : upgrade ? "upgrade" : x?["type"]?.GetValue<string>()))!;
+            var (type, line) = seats is not null ? ("seat-expansion", f.Plan is null ? "Seats" : $"{f.Plan} seats")
+                : upgrade && f.NextPlan is not null ? ("upgrade", f.NextPlanName ?? f.NextPlan) : ("cross-sell", null);
+            decimal? value = seats is { } n && f.PricePerSeat is { } price and > 0 ? n * price * perYear
+                : type == "upgrade" && f.NextBasePrice is { } nb2 ? Math.Max(0, (nb2 + (f.NextPricePerSeat ?? 0) * Math.Max(f.SeatsTotal, 1) - (f.BasePrice ?? 0) - (f.PricePerSeat ?? 0) * Math.Max(f.SeatsTotal, 1)) * perYear)
+                : null;
+            var quote = first["signal"]?.GetValue<string>() ?? "";
+            var speaker = first["speaker"]?.GetValue<string>();
+            yield return new Found(f.CustomerId, "meeting_signal", type, line, value, 30,
+                $"Said in a meeting{(speaker is null ? "" : $" by {speaker}")}: “{quote}”",
+                seats is { } s2 ? $"Confirm the {s2} seats and send a quote." : "Follow up on what they said in the meeting with a proposal.",
+                new JsonObject
+                {
+                    ["meeting_analysis_id"] = analysis, ["meeting_id"] = f.MeetingId, ["analyzed_at"] = f.MeetingAnalyzedAt, ["signals"] = signals.DeepClone(),
+                    ["seats_mentioned"] = seats, ["price_per_seat"] = f.PricePerSeat, ["valued_from"] = value is null ? null : "plans",
                 });
         }
     }

@@ -65,6 +65,7 @@ public sealed class ExpansionModel : ConsolePage
     {
         "seat_utilization" => "detected: seats nearly all used",
         "usage_growth" => "detected: usage growing",
+        "meeting_signal" => "detected: said in a meeting",
         _ => "added by a person",
     };
 
