@@ -76,7 +76,17 @@ public sealed class InvoicePdfTests(SmtpFixture app) : IClassFixture<SmtpFixture
         sent["sent_at"].ShouldNotBeNull();
         var mail = (await Eventually.GetAsync(() => Task.FromResult(app.Smtp.Messages.FirstOrDefault(m => m.RcptTo.Contains(email))), m => m is not null, what: "the invoice email"))!;
         mail.Header("Subject")!.ShouldContain(number);
-        mail.Raw.ShouldContain("application/pdf");
-        mail.Raw.ShouldContain($"{number}.pdf");
+        mail.Header("Auto-Submitted").ShouldBe("auto-generated"); // composed by the product's MailKit relay (SmtpRelay)
+        // The attachment, read back by MimeKit, is the invoice's PDF: PdfPig parses it and finds the number and total.
+        var parsed = MimeKit.MimeMessage.Load(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(mail.Raw)));
+        var pdf = parsed.Attachments.OfType<MimeKit.MimePart>().Single();
+        pdf.ContentType.MimeType.ShouldBe("application/pdf");
+        pdf.FileName.ShouldBe($"{number}.pdf");
+        using var bytes = new MemoryStream();
+        await pdf.Content!.DecodeToAsync(bytes);
+        var text = PdfText(bytes.ToArray());
+        text.ShouldContain(number);
+        text.ShouldContain("42.00 USD");
+        parsed.TextBody!.ShouldContain("42.00 USD due on");
     }
 }

@@ -255,35 +255,54 @@ public sealed class StripeBillingTests(StripeFixture f) : IClassFixture<StripeFi
     }
 
     [Fact]
-    public async Task Last_months_message_use_is_reported_to_Stripe_once_as_a_meter_event()
+    public async Task Last_months_message_and_ai_token_use_are_reported_to_Stripe_once_each_as_meter_events()
     {
         var (t, customer) = await CustomerAsync();
         var start = DateTimeOffset.UtcNow.AddMinutes(-10);
         (await ApplyAsync(FakeStripe.Event(Evt(), "customer.subscription.created", start,
             FakeStripe.Subscription("sub_" + Guid.NewGuid().ToString("N")[..14], customer, "price_business_monthly", "active", start, start.AddMonths(1))))).ShouldStartWith("applied");
         var now = DateTime.UtcNow;
-        var previous = new DateTime(now.Year, now.Month, 1, 0, 0, 0, DateTimeKind.Unspecified).AddMonths(-1);
+        var previous = new DateTime(now.Year, now.Month, 1, 0, 0, 0, DateTimeKind.Utc).AddMonths(-1);
         await using (var c = await f.OwnerAsync())
-        await using (var cmd = new NpgsqlCommand("INSERT INTO plan_usage (organization_id, metric, period_start, used) VALUES ($1, 'messages', $2::date, 1234)", c))
         {
-            cmd.Parameters.AddWithValue(t.OrganizationId);
-            cmd.Parameters.AddWithValue(previous);
-            await cmd.ExecuteNonQueryAsync();
+            await using (var cmd = new NpgsqlCommand("INSERT INTO plan_usage (organization_id, metric, period_start, used) VALUES ($1, 'messages', $2::date, 1234)", c))
+            {
+                cmd.Parameters.AddWithValue(t.OrganizationId);
+                cmd.Parameters.AddWithValue(DateTime.SpecifyKind(previous, DateTimeKind.Unspecified));
+                await cmd.ExecuteNonQueryAsync();
+            }
+            // Model calls: two last month (5,000 + 678 tokens), one this month (not in last month's report).
+            foreach (var (at, used) in new[] { (previous.AddDays(3), 5000), (previous.AddMonths(1).AddSeconds(-1), 678), (previous.AddMonths(1).AddHours(1), 9999) })
+            {
+                await using var cmd = new NpgsqlCommand("""
+                    INSERT INTO llm_usage_logs (id, organization_id, workflow_name, node_name, model, prompt_tokens, completion_tokens, total_tokens, latency_ms, cost, created_at)
+                    VALUES (gen_random_uuid(), $1, 'agent.reply', 'responder', 'gpt-4o-mini', $2, 0, $2, 100, 0.01, $3)
+                    """, c);
+                cmd.Parameters.AddWithValue(t.OrganizationId);
+                cmd.Parameters.AddWithValue(used);
+                cmd.Parameters.AddWithValue(at);
+                await cmd.ExecuteNonQueryAsync();
+            }
         }
         var reports = f.App.Services.GetRequiredService<StripeUsageReports>();
         var tenant = new TenantContext { OrganizationId = t.OrganizationId, ActorType = "system", Role = Roles.Owner };
         var before = Stripe.CallsTo("/v1/billing/meter_events").Count();
-        (await reports.ReportAsync(tenant, now, CancellationToken.None)).ShouldBe(1);
-        var call = Stripe.CallsTo("/v1/billing/meter_events").Last();
-        call.Form["event_name"].ShouldBe("clientele_messages");
-        call.Form["payload[stripe_customer_id]"].ShouldBe(customer);
-        call.Form["payload[value]"].ShouldBe("1234");
-        call.Form["identifier"].ShouldStartWith("clientele-usage-");
+        (await reports.ReportAsync(tenant, now, CancellationToken.None)).ShouldBe(2);
+        var calls = Stripe.CallsTo("/v1/billing/meter_events").Skip(before).Where(x => x.Form["payload[stripe_customer_id]"] == customer).ToList();
+        calls.Count.ShouldBe(2);
+        var messages = calls.Single(x => x.Form["event_name"] == "clientele_messages");
+        messages.Form["payload[value]"].ShouldBe("1234");
+        messages.Form["identifier"].ShouldStartWith("clientele-usage-");
+        var tokens = calls.Single(x => x.Form["event_name"] == "clientele_ai_tokens");
+        tokens.Form["payload[value]"].ShouldBe("5678");
+        tokens.Form["identifier"].ShouldNotBe(messages.Form["identifier"]);
         // Run again (the next hour): nothing new is sent or recorded.
         (await reports.ReportAsync(tenant, now, CancellationToken.None)).ShouldBe(0);
-        Stripe.CallsTo("/v1/billing/meter_events").Count().ShouldBe(before + 1);
+        Stripe.CallsTo("/v1/billing/meter_events").Count(x => x.Form["payload[stripe_customer_id]"] == customer).ShouldBe(2);
         (await ScalarAsync<string>("SELECT quantity || '/' || (reported_at IS NOT NULL) || '/' || stripe_identifier FROM usage_records WHERE organization_id = $1 AND metric_type = 'messages'", t.OrganizationId))
-            .ShouldBe($"1234/true/{call.Form["identifier"]}");
+            .ShouldBe($"1234/true/{messages.Form["identifier"]}");
+        (await ScalarAsync<string>("SELECT quantity || '/' || (reported_at IS NOT NULL) || '/' || stripe_identifier FROM usage_records WHERE organization_id = $1 AND metric_type = 'tokens'", t.OrganizationId))
+            .ShouldBe($"5678/true/{tokens.Form["identifier"]}");
     }
 }
 

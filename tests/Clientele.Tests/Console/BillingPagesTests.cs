@@ -169,6 +169,68 @@ public sealed class BillingPagesTests(ConsoleFixture app) : ConsoleTests(app)
     }
 
     [Fact]
+    public async Task The_customer_page_creates_a_subscription_changes_its_plan_records_a_payment_and_grants_a_credit()
+    {
+        var demo = await DemoAsync();
+        var org = demo.Owner.OrganizationId;
+        var customer = await CustomerAsync(demo, "Customer Billing Co");
+        var invoice = await demo.Owner.Http.DraftAsync(customer, ("Onboarding", 1m, 120m));
+        var number = (await demo.Owner.Http.PostOkAsync($"/api/v1/invoices/{invoice}/finalize")).Str("invoice_number");
+        await using var cp = await OpenAsync(demo.MemberEmail, $"/app/customers/{customer}#billing");
+        var page = cp.Page;
+        var billing = page.Locator("#billing");
+
+        // Create: basic has 14 trial days in the demo catalogue; MRR from the catalogue (29 + 3 × 9).
+        await billing.Locator("summary", new() { HasText = "New subscription" }).ClickAsync();
+        await page.Locator("#cb-sub-plan").SelectOptionAsync("basic");
+        await page.Locator("#cb-sub-seats").FillAsync("3");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create subscription" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".flash.ok")).ToContainTextAsync("Subscription created on basic");
+        var sub = await ScalarAsync<Guid>("SELECT id FROM subscriptions WHERE organization_id = $1 AND customer_id = $2", org, customer);
+        (await ScalarAsync<string>("SELECT status FROM subscriptions WHERE id = $1", sub)).ShouldBe("trialing");
+        (await DecimalAsync("SELECT mrr FROM subscriptions WHERE id = $1", sub)).ShouldBe(56.00m);
+
+        // Change plan (in trial: now, no proration).
+        await billing.Locator("summary", new() { HasText = "Change plan" }).ClickAsync();
+        await page.Locator("#cb-plan-sub").SelectOptionAsync(sub.ToString());
+        await page.Locator("#cb-new-plan").SelectOptionAsync("premium");
+        await page.Locator("form[action$='handler=plan'] button[type=submit]").ClickAsync();
+        await Assertions.Expect(page.Locator(".flash.ok")).ToContainTextAsync("Plan changed to premium");
+        (await ScalarAsync<string>("SELECT plan FROM subscriptions WHERE id = $1", sub)).ShouldBe("premium");
+
+        // Record a payment: more than the balance is refused with the reason and records nothing; the balance settles it.
+        await billing.Locator("summary", new() { HasText = "Record a payment" }).ClickAsync();
+        await page.Locator("#cb-pay-invoice").SelectOptionAsync(invoice.ToString());
+        await page.Locator("#cb-pay-amount").FillAsync("500");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Record payment" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Billing of Customer Billing Co");
+        await Assertions.Expect(page.Locator(".field-error").First).ToBeVisibleAsync();
+        (await DecimalAsync("SELECT amount_paid FROM invoices WHERE id = $1", invoice)).ShouldBe(0m);
+        await App.CheckPageAsync(cp, "billing-customer-payment-refused");
+        await page.Locator("#cb-pay-amount").FillAsync("120.00");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Record payment" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".flash.ok")).ToContainTextAsync($"recorded against {number}");
+        (await ScalarAsync<string>("SELECT status FROM invoices WHERE id = $1", invoice)).ShouldBe("paid");
+
+        // Grant a credit.
+        await billing.Locator("summary", new() { HasText = "Grant a credit" }).ClickAsync();
+        await page.Locator("#cb-credit-amount").FillAsync("15.25");
+        await page.Locator("#cb-credit-reason").FillAsync("Setup delay");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Grant credit" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".flash.ok")).ToContainTextAsync("Credit of 15.25 granted");
+        (await DecimalAsync("SELECT amount FROM credits WHERE organization_id = $1 AND customer_id = $2 AND status = 'active'", org, customer)).ShouldBe(15.25m);
+        await billing.Locator("summary", new() { HasText = "Grant a credit" }).ClickAsync();
+        await App.CheckPageAsync(cp, "billing-customer-actions");
+
+        // A viewer sees no billing forms on the customer page, and a forged post is a 403.
+        using var viewer = await App.CookieClientAsync(demo.ViewerEmail);
+        var forged = await viewer.PostFormAsync($"/app/customers/{customer}/billing?handler=credit", new() { ["CreditAmount"] = "10", ["CreditType"] = "goodwill" },
+            formPage: $"/app/customers/{customer}");
+        forged.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await CountAsync("SELECT count(*) FROM credits WHERE organization_id = $1 AND customer_id = $2", org, customer)).ShouldBe(1);
+    }
+
+    [Fact]
     public async Task The_plan_page_shows_use_against_limits_as_the_usage_api_does_and_a_viewer_cannot_act_on_billing()
     {
         var demo = await DemoAsync();

@@ -72,4 +72,19 @@ public sealed class SmtpRelay(EmailOptions options)
         message.Body = new BodyBuilder { TextBody = text, HtmlBody = html }.ToMessageBody();
         return message;
     }
+
+    /// <summary>Attaches a file to a composed message: the body becomes multipart/mixed (the text/HTML first, then the file, base64).</summary>
+    public static MimeMessage Attach(MimeMessage message, string fileName, byte[] content, string mediaType)
+    {
+        var file = new MimePart(ContentType.Parse(mediaType))
+        {
+            Content = new MimeContent(new MemoryStream(content)),
+            ContentDisposition = new ContentDisposition(ContentDisposition.Attachment),
+            ContentTransferEncoding = ContentEncoding.Base64,
+            FileName = fileName,
+        };
+        if (message.Body is Multipart { ContentType.MediaSubtype: "mixed" } mixed) mixed.Add(file);
+        else message.Body = message.Body is null ? file : new Multipart("mixed") { message.Body, file };
+        return message;
+    }
 }

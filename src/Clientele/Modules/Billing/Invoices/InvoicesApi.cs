@@ -28,7 +28,7 @@ public static class InvoicesApi
             e.RunAsync(ctx, "invoices", id, (s, guid) => VoidInvoice.MarkUncollectibleAsync(s, guid, ctx.RequestAborted)))
             .WithName("MarkInvoiceUncollectible").WithSummary("open → uncollectible; 409 in any other state");
 
-        g.MapPost("/send", (string id, HttpContext ctx, ActionEndpoint e, EmailOptions smtp) =>
+        g.MapPost("/send", (string id, HttpContext ctx, ActionEndpoint e, SmtpRelay smtp) =>
             e.RunAsync(ctx, "invoices", id, (s, guid) => SendInvoice.RunAsync(s, guid, smtp, DateTime.UtcNow, ctx.RequestAborted)))
             .WithName("SendInvoice").WithSummary("Email the finalized invoice to the customer with its PDF attached (SMTP relay, Smtp__*); 409 for drafts and void invoices, 503 without SMTP");
         g.MapGet("/pdf", async (string id, HttpContext ctx, TenantSessions sessions, TenantContext tenant) =>

@@ -75,7 +75,7 @@ public sealed class InvoiceModel : BillingPage
         ActionAsync(s => VoidInvoice.MarkUncollectibleAsync(s, Id, Aborted), "Invoice marked uncollectible.", Back);
 
     public Task<IActionResult> OnPostSendAsync() =>
-        ActionAsync(s => SendInvoice.RunAsync(s, Id, Service<EmailOptions>(), DateTime.UtcNow, Aborted), "Invoice sent by email with its PDF.", Back);
+        ActionAsync(s => SendInvoice.RunAsync(s, Id, Service<SmtpRelay>(), DateTime.UtcNow, Aborted), "Invoice sent by email with its PDF.", Back);
 
     /// <summary>Records a succeeded payment against this invoice (POST /api/v1/payments): it settles the invoice when it covers the balance.</summary>
     public async Task<IActionResult> OnPostPaymentAsync()

@@ -1,22 +1,22 @@
+using System.Globalization;
 using System.Net;
-using System.Net.Mail;
-using System.Net.Mime;
 using Clientele.Modules.Email;
 using Clientele.Platform.Database;
 using Clientele.Platform.Errors;
+using MimeKit;
 
 namespace Clientele.Modules.Billing.Pdf;
 
 /// <summary>
 /// send: mails a finalized invoice (open, paid or uncollectible) to the customer with its PDF
-/// attached, through the email channel's SMTP relay (Smtp__*); sent_at records it. Without SMTP
-/// configured the answer is a 503 problem saying what to set.
+/// attached, through the product's MailKit relay (<see cref="SmtpRelay"/>, Smtp__*); sent_at records it.
+/// Without SMTP configured the answer is a 503 problem saying what to set; a relay refusal is a 502.
 /// </summary>
 public static class SendInvoice
 {
     private sealed record Target(string Status, string? InvoiceNumber, string Email, string? Name, string OrgName, decimal Amount, decimal AmountPaid, string Currency, DateTime? DueAt);
 
-    public static async Task<ActionOutcome> RunAsync(TenantSession s, Guid id, EmailOptions smtp, DateTime now, CancellationToken ct)
+    public static async Task<ActionOutcome> RunAsync(TenantSession s, Guid id, SmtpRelay relay, DateTime now, CancellationToken ct)
     {
         var t = await s.QueryFirstOrDefaultAsync<Target>("""
             SELECT i.status, i.invoice_number, c.email, c.name, o.name AS org_name, i.amount, i.amount_paid, i.currency, i.due_at
@@ -25,33 +25,27 @@ public static class SendInvoice
             """, new { org = s.OrganizationId, id }, ct);
         if (t is null) return ActionOutcome.Missing($"No invoice with id {id}.");
         if (t.Status is "draft" or "void") return ActionOutcome.NotIn(t.Status, "only a finalized invoice (open, paid or uncollectible) can be sent");
-        if (!smtp.SmtpConfigured)
+        if (!relay.Configured)
             throw new ProblemException(503, "Email is not configured", "Sending invoices needs the SMTP relay: set Smtp__Host (and Smtp__FromAddress, Smtp__Port, Smtp__Username, Smtp__Password).");
         var pdf = await InvoicePdf.RenderAsync(s, id, ct) ?? throw ProblemException.NotFound($"No invoice with id {id}.");
-        using var mail = new MailMessage
-        {
-            From = new MailAddress(smtp.SmtpFromAddress ?? "billing@clientele.invalid", t.OrgName),
-            Subject = $"Invoice {t.InvoiceNumber} from {t.OrgName}",
-            Body = t.Status == "paid"
-                ? $"Hello {t.Name ?? ""},\n\nattached is invoice {t.InvoiceNumber} for {t.Amount:0.00} {t.Currency}. It is paid: thank you.\n\n{t.OrgName}"
-                : $"Hello {t.Name ?? ""},\n\nattached is invoice {t.InvoiceNumber}: {t.Amount - t.AmountPaid:0.00} {t.Currency} due on {t.DueAt:yyyy-MM-dd}.\n\n{t.OrgName}",
-        };
-        mail.To.Add(new MailAddress(t.Email, t.Name));
-        mail.Attachments.Add(new Attachment(new MemoryStream(pdf.Bytes), pdf.FileName, MediaTypeNames.Application.Pdf));
-        using var client = new SmtpClient(smtp.SmtpHost!, smtp.SmtpPort)
-        {
-            EnableSsl = smtp.SmtpEnableSsl, UseDefaultCredentials = false, Timeout = (int)smtp.SmtpTimeout.TotalMilliseconds,
-        };
-        if (smtp.SmtpUsername is { } user) client.Credentials = new NetworkCredential(user, smtp.SmtpPassword ?? "");
+        var text = t.Status == "paid"
+            ? $"Hello {t.Name ?? ""},\n\nattached is invoice {t.InvoiceNumber} for {Money(t.Amount)} {t.Currency}. It is paid: thank you.\n\n{t.OrgName}"
+            : $"Hello {t.Name ?? ""},\n\nattached is invoice {t.InvoiceNumber}: {Money(t.Amount - t.AmountPaid)} {t.Currency} due on {t.DueAt:yyyy-MM-dd}.\n\n{t.OrgName}";
+        var html = "<p>" + WebUtility.HtmlEncode(text).Replace("\n\n", "</p><p>", StringComparison.Ordinal) + "</p>";
+        var message = SmtpRelay.Compose(new MailboxAddress(t.Name, t.Email), $"Invoice {t.InvoiceNumber} from {t.OrgName}", text, html);
+        message.From.Add(relay.From(t.OrgName));
+        SmtpRelay.Attach(message, pdf.FileName, pdf.Bytes, "application/pdf");
         try
         {
-            await client.SendMailAsync(mail, ct);
+            await relay.SendAsync(message, ct);
         }
-        catch (SmtpException e)
+        catch (MailRelayException e)
         {
-            throw new ProblemException(502, "The mail relay refused the invoice", $"SMTP {smtp.SmtpHost}:{smtp.SmtpPort}: {e.Message}");
+            throw new ProblemException(502, "The mail relay refused the invoice", e.Message);
         }
         await s.ExecuteAsync("UPDATE invoices SET sent_at = @now WHERE organization_id = @org AND id = @id", new { org = s.OrganizationId, id, now }, ct);
         return ActionOutcome.Done;
     }
+
+    private static string Money(decimal v) => v.ToString("0.00", CultureInfo.InvariantCulture);
 }

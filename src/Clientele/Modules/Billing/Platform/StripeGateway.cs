@@ -43,11 +43,11 @@ public sealed class StripeGateway(StripeSettings settings, IHttpClientFactory ht
     public Task<Stripe.BillingPortal.Session> PortalAsync(string customer, string returnUrl, CancellationToken ct) => Call(() =>
         new Stripe.BillingPortal.SessionService(Client()).CreateAsync(new Stripe.BillingPortal.SessionCreateOptions { Customer = customer, ReturnUrl = returnUrl }, null, ct));
 
-    /// <summary>One Billing Meter event; Stripe keeps one event per identifier, so a repeat is harmless.</summary>
-    public Task<Stripe.Billing.MeterEvent> MeterEventAsync(string customer, long value, DateTime timestamp, string identifier, CancellationToken ct) => Call(() =>
+    /// <summary>One Billing Meter event of the meter <paramref name="eventName"/>; Stripe keeps one event per identifier, so a repeat is harmless.</summary>
+    public Task<Stripe.Billing.MeterEvent> MeterEventAsync(string eventName, string customer, long value, DateTime timestamp, string identifier, CancellationToken ct) => Call(() =>
         new Stripe.Billing.MeterEventService(Client()).CreateAsync(new Stripe.Billing.MeterEventCreateOptions
         {
-            EventName = settings.MeterEvent, Identifier = identifier, Timestamp = timestamp,
+            EventName = eventName, Identifier = identifier, Timestamp = timestamp,
             Payload = new() { ["stripe_customer_id"] = customer, ["value"] = value.ToString(System.Globalization.CultureInfo.InvariantCulture) },
         }, null, ct));
 

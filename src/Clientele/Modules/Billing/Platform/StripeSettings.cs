@@ -16,6 +16,8 @@ public sealed class StripeSettings(IConfiguration config)
     public string ApiBase => Value("Stripe:ApiBase") ?? DefaultApiBase;
     /// <summary>The Billing Meter event name the monthly message use is reported under.</summary>
     public string MeterEvent => Value("Stripe:MeterEvent") ?? "clientele_messages";
+    /// <summary>The Billing Meter event name the monthly AI token use (llm_usage_logs) is reported under.</summary>
+    public string TokensMeterEvent => Value("Stripe:TokensMeterEvent") ?? "clientele_ai_tokens";
     /// <summary>Seconds a signed webhook stays acceptable (Stripe's default tolerance).</summary>
     public long ToleranceSeconds => config.GetValue("Stripe:ToleranceSeconds", 300L);
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Clientele.Modules.Billing.Limits;
 using Clientele.Modules.Conversations;
 using Clientele.Modules.Notifications;
 using Clientele.Platform.Jobs;
@@ -57,6 +58,12 @@ public sealed class AgentReplyJob(IEnumerable<IReplyGenerator> generators, Outbo
             hasCredits = r.GetBoolean(7);
         }
         if (!open) return;
+        // Over the platform plan's monthly message limit a person takes over instead of a reply (Billing/Limits).
+        if (await MessageLimitPause.ExhaustedAsync(s, DateTime.UtcNow, ct) is { } exhausted)
+        {
+            await MessageLimitPause.PauseAsync(s, p.ConversationId, p.MessageId, exhausted, ct);
+            return;
+        }
 
         if (!hasCredits)
         {
@@ -80,7 +87,15 @@ public sealed class AgentReplyJob(IEnumerable<IReplyGenerator> generators, Outbo
         batch.BatchCommands.Add(outbox.Command(s, MessageSendJob.TopicName, new { message_id = replyId }));
         var spend = MessageCredits.SpendCommand(s);
         batch.BatchCommands.Add(spend);
-        await batch.ExecuteNonQueryAsync(ct);
+        try
+        {
+            await batch.ExecuteNonQueryAsync(ct);
+        }
+        catch (Npgsql.PostgresException e) when (e.SqlState == "CL402")
+        {
+            // The limit was reached by another reply meanwhile: the next attempt finds it and hands over.
+            throw new RetryLaterException("the plan's message limit was reached while the reply was written", TimeSpan.FromSeconds(1), countsAsAttempt: false);
+        }
         if (spend.RecordsAffected != 1)
             throw new RetryLaterException("the message credits ran out while the reply was written", TimeSpan.FromSeconds(1), countsAsAttempt: false);
     }
