@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using Clientele.Platform.Database;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 
 namespace Clientele.Platform.Auth;
 
@@ -68,36 +66,22 @@ public sealed class AuthCache(TimeProvider clock)
     }
 }
 
-/// <summary>LISTEN clientele_auth on a dedicated connection; reconnects, and clears the cache whenever it was deaf.</summary>
-public sealed class AuthInvalidationListener(AppDataSource db, AuthCache cache, ILogger<AuthInvalidationListener> log) : BackgroundService
+/// <summary>LISTEN clientele_auth; the cache is cleared and trusted again when listening starts, and unused while deaf.</summary>
+public sealed class AuthInvalidationListener(DatabaseSettings settings, AuthCache cache, ILogger<AuthInvalidationListener> log) : PgListener(settings, log)
 {
-    public const string Channel = "clientele_auth";
+    public const string ChannelName = "clientele_auth";
+    protected override string ListenChannel => ChannelName;
+    protected override void OnNotification(string payload) => cache.Apply(payload);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override void OnListening()
     {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await using var conn = await db.DataSource.OpenConnectionAsync(stoppingToken);
-                conn.Notification += (_, e) => cache.Apply(e.Payload);
-                await using (var cmd = new NpgsqlCommand($"LISTEN {Channel}", conn)) await cmd.ExecuteNonQueryAsync(stoppingToken);
-                cache.Clear();
-                cache.Listening = true;
-                while (!stoppingToken.IsCancellationRequested) await conn.WaitAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
-            catch (Exception e)
-            {
-                log.LogWarning(e, "Lost the clientele_auth listener; credentials are not cached until it is back");
-            }
-            finally
-            {
-                cache.Listening = false;
-                cache.Clear();
-            }
-            if (!stoppingToken.IsCancellationRequested)
-                try { await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken); } catch (OperationCanceledException) { }
-        }
+        cache.Clear();
+        cache.Listening = true;
+    }
+
+    protected override void OnDeaf()
+    {
+        cache.Listening = false;
+        cache.Clear();
     }
 }
