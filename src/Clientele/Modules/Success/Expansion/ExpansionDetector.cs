@@ -151,18 +151,18 @@ public static class ExpansionDetector
                     ["plan"] = f.Plan, ["next_plan"] = f.NextPlan, ["valued_from"] = value is null ? null : "plans",
                 });
         }
-        if (f.MeetingAnalysisId is { } analysis && f.MeetingSignals is { } raw && JsonNode.Parse(raw) is JsonArray signals && signals.Count > 0)
+        if (f.MeetingAnalysisId is { } analysis && f.MeetingSignals is { } raw && JsonNode.Parse(raw) is JsonArray signals
+            && MeetingSignals(signals) is { Count: > 0 } items)
         {
-            var seats = signals.Where(x => x?["type"]?.GetValue<string>() == "seats").Select(x => x?["quantity"] is JsonValue q && q.TryGetValue<int>(out var n) ? n : (int?)null).Max();
-            var upgrade = signals.Any(x => x?["type"]?.GetValue<string>() == "upgrade");
-            var first = signals.FirstOrDefault(x => x?["type"]?.GetValue<string>() == (seats is not null ? "seats" : upgrade ? "upgrade" : x?["type"]?.GetValue<string>()))!;
+            var seats = items.Where(x => x.Type == "seats").Max(x => x.Quantity);
+            var upgrade = items.Any(x => x.Type == "upgrade");
+            var first = items.FirstOrDefault(x => seats is not null ? x.Type == "seats" : upgrade ? x.Type == "upgrade" : true)!;
             var (type, line) = seats is not null ? ("seat-expansion", f.Plan is null ? "Seats" : $"{f.Plan} seats")
                 : upgrade && f.NextPlan is not null ? ("upgrade", f.NextPlanName ?? f.NextPlan) : ("cross-sell", null);
             decimal? value = seats is { } n && f.PricePerSeat is { } price and > 0 ? n * price * perYear
                 : type == "upgrade" && f.NextBasePrice is { } nb2 ? Math.Max(0, (nb2 + (f.NextPricePerSeat ?? 0) * Math.Max(f.SeatsTotal, 1) - (f.BasePrice ?? 0) - (f.PricePerSeat ?? 0) * Math.Max(f.SeatsTotal, 1)) * perYear)
                 : null;
-            var quote = first["signal"]?.GetValue<string>() ?? "";
-            var speaker = first["speaker"]?.GetValue<string>();
+            var (quote, speaker) = (first.Signal, first.Speaker);
             yield return new Found(f.CustomerId, "meeting_signal", type, line, value, 30,
                 $"Said in a meeting{(speaker is null ? "" : $" by {speaker}")}: “{quote}”",
                 seats is { } s2 ? $"Confirm the {s2} seats and send a quote." : "Follow up on what they said in the meeting with a proposal.",
@@ -172,5 +172,22 @@ public static class ExpansionDetector
                     ["seats_mentioned"] = seats, ["price_per_seat"] = f.PricePerSeat, ["valued_from"] = value is null ? null : "plans",
                 });
         }
+    }
+
+    private sealed record MeetingSignal(string Type, string Signal, string? Speaker, int? Quantity);
+
+    /// <summary>The analysis' signals as written by the transcript analyzer (objects with type, signal, speaker, quantity) or by hand (plain sentences).</summary>
+    private static List<MeetingSignal> MeetingSignals(JsonArray signals)
+    {
+        static string? Str(JsonNode? n) => n is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+        var list = new List<MeetingSignal>();
+        foreach (var x in signals)
+        {
+            if (x is JsonObject o && Str(o["signal"]) is { Length: > 0 } said)
+                list.Add(new(Str(o["type"]) ?? "mention", said, Str(o["speaker"]), o["quantity"] is JsonValue q && q.TryGetValue<int>(out var n) ? n : null));
+            else if (Str(x) is { Length: > 0 } text)
+                list.Add(new("mention", text, null, null));
+        }
+        return list;
     }
 }
