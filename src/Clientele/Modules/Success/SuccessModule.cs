@@ -39,8 +39,8 @@ public sealed class SuccessModule : IModule
             .Describe("Each customer's latest health computation: score, churn risk, confidence, model and components with their evidence.");
         r.Hide("health_recompute_requests");
         r.Hide("contract_files");
-        r.Table("account_plans")
-            .Describe("Customers' account plans per fiscal year: objectives, stakeholders, expansion targets, risks and approval.");
+        r.Table("account_plans").ReadOnlyColumn("status", "approved_by", "approved_at")
+            .Describe("Customers' account plans, one per fiscal year: objectives, stakeholders, expansion targets, risks; status and approval change through /submit, /approve, /reject, /reopen.");
     }
 
     public void AddServices(IServiceCollection services, IConfiguration config)
@@ -61,5 +61,6 @@ public sealed class SuccessModule : IModule
         Qbrs.QbrsApi.Map(api);
         Contracts.ContractsApi.Map(api);
         Transcripts.TranscriptsApi.Map(api);
+        AccountPlans.AccountPlansApi.Map(api);
     }
 }

@@ -1,3 +1,5 @@
+using Clientele.Modules.Success.AccountPlans;
+
 namespace Clientele.Platform.Demo;
 
 internal static partial class DemoData
@@ -163,15 +165,18 @@ internal static partial class DemoData
             {
                 customer_id = c.Id, quarter = $"Q{quarter} {d.Now.Year}", scheduled_date = d.Day(20), status = "scheduled", attendees = new[] { c.Name },
             });
-            await d.CreateAsync("account_plans", new
+            // Written as a draft, submitted and approved by the owner: the product's own path.
+            var plan = await d.CreateAsync("account_plans", new
             {
-                customer_id = c.Id, fiscal_year = $"FY{d.Now.Year}", status = "approved",
+                customer_id = c.Id, fiscal_year = $"FY{d.Now.Year}",
                 strategic_objectives = new[] { "Automate 60% of tier-1 support", "Launch WhatsApp in two new regions" },
                 success_metrics = new { automation_rate = 0.6, csat = 4.5 }, stakeholder_map = new { champion = c.Name, exec_sponsor = "COO" },
                 expansion_targets = new[] { new { product = "Enterprise seats", value = Math.Round(c.Arr * 0.2m, 2) } },
                 risk_mitigation = new[] { "Quarterly exec check-ins" }, qbr_schedule = new[] { lastQuarter, $"Q{quarter} {d.Now.Year}" },
-                owner_id = c.CsmId, approved_by = d.Csms.First().Id, approved_at = d.DaysAgo(30),
+                owner_id = c.CsmId,
             });
+            (await AccountPlanActions.SubmitAsync(d.Session, plan, d.Ct)).ThrowIfRefused();
+            (await AccountPlanActions.ApproveAsAsync(d.Session, plan, d.OwnerId, d.Ct)).ThrowIfRefused();
         }
     }
 }

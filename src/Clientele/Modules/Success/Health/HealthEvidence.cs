@@ -13,6 +13,8 @@ public sealed class HealthEvidence
     public Guid CustomerId { get; set; }
     public string? Name { get; set; }
     public string? Segment { get; set; }
+    public string? Stage { get; set; }
+    public string? Industry { get; set; }
     public int? NpsScore { get; set; }
     public int? HealthScore { get; set; }
     public decimal? ChurnRisk { get; set; }
@@ -72,7 +74,7 @@ public sealed class HealthEvidence
 
     /// <summary>The query: @org, @ids (customer ids), @now. One row per live customer among the ids.</summary>
     public const string Sql = """
-        SELECT c.id AS customer_id, coalesce(c.company_name, c.name, c.email) AS name, c.segment, c.nps_score, c.health_score, c.churn_risk,
+        SELECT c.id AS customer_id, coalesce(c.company_name, c.name, c.email) AS name, c.segment, c.stage, c.industry, c.nps_score, c.health_score, c.churn_risk,
                c.arr, c.mrr, c.renewal_date::timestamp AS renewal_date, c.csm_id,
                u.usage_days, u.dau7, u.dau_prev7, u.mau, u.adoption, u.logins30, u.api_calls30,
                u90.last_login::timestamp AS last_login, u90.usage_days90, coalesce(f.features30, 0) AS features30,

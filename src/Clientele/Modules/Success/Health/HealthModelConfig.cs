@@ -21,7 +21,8 @@ public sealed record HealthThresholds(
 /// <summary>
 /// One health model as used: weights per component (renormalised over the components that have
 /// data) and thresholds. With no health_models row the built-in <see cref="Default"/> applies;
-/// a customer whose segment has an active model uses it, others the organization's.
+/// a customer whose segment (customers.segment, else one of its system segments) has an active model
+/// uses it, others the organization's.
 /// </summary>
 public sealed record HealthModelConfig(Guid? Id, string Name, string? Segment, IReadOnlyDictionary<string, double> Weights, HealthThresholds Thresholds)
 {
@@ -35,6 +36,14 @@ public sealed record HealthModelConfig(Guid? Id, string Name, string? Segment, I
     {
         public HealthModelConfig For(string? segment) =>
             segment is not null && BySegment.TryGetValue(segment, out var m) ? m : Default;
+
+        /// <summary>customers.segment first, then the first of the system segments (value, lifecycle, industry, behaviour) that has a model.</summary>
+        public HealthModelConfig For(string? segment, IEnumerable<string> assigned)
+        {
+            if (segment is not null && BySegment.TryGetValue(segment, out var m)) return m;
+            foreach (var name in assigned) if (BySegment.TryGetValue(name, out var bySystem)) return bySystem;
+            return Default;
+        }
     }
 
     public static async Task<Set> LoadAsync(TenantSession s, CancellationToken ct)

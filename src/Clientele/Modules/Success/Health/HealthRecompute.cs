@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Clientele.Modules.Success.Renewals;
 using Clientele.Modules.Success.SavePlays;
+using Clientele.Modules.Success.Segments;
 using Clientele.Platform.Database;
 using Clientele.Platform.Events;
 using Npgsql;
@@ -15,7 +16,8 @@ public sealed record CustomerHealthOutcome(Guid CustomerId, HealthModelConfig Mo
 /// Recomputes the health of a set of customers in the caller's transaction, set-based (one
 /// evidence query, one batch of writes): customer_health_scores (always), customers.health_score
 /// and churn_risk (when they change), health_score_history (when the score changes),
-/// customer_health_events (past the thresholds), risk signals opened and resolved, expansion opportunities detected, and
+/// customer_health_events (past the thresholds), risk signals opened and resolved, system segments kept current,
+/// expansion opportunities detected, and
 /// customers.updated / customer.health_changed / risk_signal.* events.
 /// </summary>
 public static class HealthRecompute
@@ -38,9 +40,12 @@ public static class HealthRecompute
         var batch = new List<NpgsqlBatchCommand>();
         var events = new List<DomainEventInput>();
         var risky = new List<(HealthEvidence E, HealthResult R, List<DetectedSignal> S)>();
+        var segments = new Dictionary<Guid, List<SegmentRules.Assigned>>(evidence.Count);
         foreach (var e in evidence)
         {
-            var model = models.For(e.Segment);
+            // System segments that do not depend on the score come first: the health model may be chosen by them.
+            var assigned = SegmentRules.BeforeScore(e);
+            var model = models.For(e.Segment, assigned.Select(a => a.Name));
             var first = HealthScoring.Compute(e, model, now);
             var detected = RiskDetectors.Detect(e, first.Score, model.Thresholds, now);
             var manualHigh = open.GetValueOrDefault(e.CustomerId)?.Count(o => !o.AutoDetected && o.Severity is "high" or "critical") ?? 0;
@@ -89,8 +94,11 @@ public static class HealthRecompute
             var becameHigh = result.Confidence >= SavePlayProposer.MinConfidence && SavePlayProposer.IsHigh(result.Score, result.ChurnRisk, model.Thresholds)
                              && (before is null || !SavePlayProposer.IsHigh(before.Score, before.ChurnRisk, model.Thresholds));
             if (becameHigh) risky.Add((e, result, detected));
+            if (SegmentRules.Risk(result) is { } riskSegment) assigned.Add(riskSegment);
+            segments[e.CustomerId] = assigned;
             outcomes.Add(new CustomerHealthOutcome(e.CustomerId, model, result, changed, healthEvents, detected, signalChanges));
         }
+        SegmentWriter.Plan(s, segments, now, batch);
         var conn = await s.BeginAsync(ct);
         foreach (var chunk in batch.Chunk(500))
         {
