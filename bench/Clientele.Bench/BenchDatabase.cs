@@ -17,12 +17,18 @@ public sealed class BenchDatabase : IAsyncDisposable
     public static async Task<BenchDatabase> CreateAsync(string name)
     {
         var home = Path.Combine(Path.GetTempPath(), $"clientele-bench-{name}-{Environment.ProcessId}");
-        var pg = new LocalPostgres(home);
+        var pg = new LocalPostgres(home, extraOptions: Statements ? "-c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all" : "");
         await pg.EnsureStartedAsync();
         await using (var admin = new NpgsqlConnection(pg.ConnectionString("postgres")))
         {
             await admin.OpenAsync();
             await new NpgsqlCommand("CREATE DATABASE bench", admin).ExecuteNonQueryAsync();
+        }
+        if (Statements)
+        {
+            await using var conn = new NpgsqlConnection(pg.ConnectionString("bench"));
+            await conn.OpenAsync();
+            await new NpgsqlCommand("CREATE EXTENSION pg_stat_statements", conn).ExecuteNonQueryAsync();
         }
         return new BenchDatabase(pg, home, pg.ConnectionString("bench"));
     }
@@ -47,6 +53,35 @@ public sealed class BenchDatabase : IAsyncDisposable
             return TimeSpan.FromSeconds(ticks / 100.0); // USER_HZ
         }
         catch (Exception e) when (e is IOException or FormatException or UnauthorizedAccessException) { return TimeSpan.Zero; }
+    }
+
+    /// <summary>BENCH_STATEMENTS=1: the cluster records per-statement time (pg_stat_statements, nested statements of functions and triggers too).</summary>
+    public static bool Statements => Environment.GetEnvironmentVariable("BENCH_STATEMENTS") == "1";
+
+    public async Task ResetStatementsAsync()
+    {
+        if (!Statements) return;
+        await using var conn = new NpgsqlConnection(Owner);
+        await conn.OpenAsync();
+        await new NpgsqlCommand("SELECT pg_stat_statements_reset()", conn).ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Prints the statements that took the most execution time since the last reset, per unit of work.</summary>
+    public async Task PrintTopStatementsAsync(int top, int units, string unit)
+    {
+        if (!Statements) return;
+        await using var conn = new NpgsqlConnection(Owner);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand("""
+            SELECT total_exec_time, calls, rows, regexp_replace(left(query, 160), '\s+', ' ', 'g')
+            FROM pg_stat_statements WHERE query NOT LIKE '%pg_stat_statements%' ORDER BY total_exec_time DESC LIMIT $1
+            """, conn);
+        cmd.Parameters.AddWithValue(top);
+        await using var r = await cmd.ExecuteReaderAsync();
+        Console.WriteLine($"    top statements by execution time (nested included, so a trigger's statements also count inside the statement that fired it), per {unit}:");
+        while (await r.ReadAsync())
+            Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"      {r.GetDouble(0) / Math.Max(1, units),7:0.000} ms {r.GetInt64(1) / (double)Math.Max(1, units),6:0.0} calls  {r.GetString(3)}"));
     }
 
     public async Task<long> CountAsync(string sql)

@@ -62,6 +62,7 @@ public static class PipelineBench
         int messages, string tag, bool quiet, string label = "")
     {
         spans.Clear();
+        await db.ResetStatementsAsync();
         var sentBefore = graph.Sent;
         var appCpu0 = Process.GetCurrentProcess().TotalProcessorTime;
         var pgCpu0 = db.PostgresCpu();
@@ -104,6 +105,7 @@ public static class PipelineBench
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"    {name,-24} {sorted.Length,6} jobs, mean {sorted.Average():0.0} ms, p50 {sorted[sorted.Length / 2]:0.0} ms, p99 {sorted[Math.Min(sorted.Length - 1, (int)(sorted.Length * 0.99))]:0.0} ms, busy {sorted.Sum() / 1000:0.0} s"));
         }
+        await db.PrintTopStatementsAsync(25, (int)sent, "message");
     }
 
     private static string Phone(string tag, int i) => "5521" + (tag[0] % 10).ToString(CultureInfo.InvariantCulture) + i.ToString("00000000", CultureInfo.InvariantCulture);

@@ -15,13 +15,16 @@ public sealed class LocalPostgres
     private readonly string _home;
     private readonly string _binDir;
     private readonly int _maxConnections;
+    private readonly string _extraOptions;
     private bool _startedByUs;
 
     /// <param name="maxConnections">The server's connection slots; a test run hosts dozens of apps on one cluster and needs more than one app does.</param>
-    public LocalPostgres(string home, int maxConnections = 200)
+    /// <param name="extraOptions">More server settings for pg_ctl -o (benchmarks: "-c shared_preload_libraries=pg_stat_statements").</param>
+    public LocalPostgres(string home, int maxConnections = 200, string extraOptions = "")
     {
         _home = Path.GetFullPath(home);
         _maxConnections = maxConnections;
+        _extraOptions = extraOptions;
         _binDir = FindBinDir() ?? throw new InvalidOperationException(
             "No PostgreSQL server binaries found (looked for initdb and pg_ctl on PATH and in /usr/lib/postgresql/*/bin). " +
             "Install PostgreSQL 15+ (for example `apt-get install -y postgresql`) or set ConnectionStrings__Clientele to an existing database.");
@@ -83,7 +86,7 @@ public sealed class LocalPostgres
         Port = FreePort();
         await File.WriteAllTextAsync(portFile, Port.ToString(System.Globalization.CultureInfo.InvariantCulture), ct);
         GiveToPostgresUser(_home);
-        var options = $"-p {Port} -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c max_connections={_maxConnections} -c fsync=off -c synchronous_commit=off";
+        var options = $"-p {Port} -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c max_connections={_maxConnections} -c fsync=off -c synchronous_commit=off {_extraOptions}";
         await RunAsync("pg_ctl", ["-D", DataDir, "-l", Path.Combine(_home, "postgres.log"), "-w", "-t", "60", "-o", options, "start"], ct);
         _startedByUs = true;
         return created;
