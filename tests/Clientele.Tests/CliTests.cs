@@ -10,12 +10,15 @@ namespace Clientele.Tests;
 /// <summary>The CLI as an operator runs it: a separate process of the same Clientele.dll.</summary>
 public sealed class CliTests
 {
-    private static async Task<(int Code, string Output)> RunAsync(string connection, params string[] args)
+    internal static Task<(int Code, string Output)> RunAsync(string connection, params string[] args) => RunInAsync(connection, null, args);
+
+    /// <summary>The CLI with CLIENTELE_HOME = home (a fresh folder when null): a test host's own home shares its key ring certificate.</summary>
+    internal static async Task<(int Code, string Output)> RunInAsync(string connection, string? home, params string[] args)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "Clientele.dll");
         var psi = new ProcessStartInfo("dotnet", [dll, .. args]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         psi.Environment["ConnectionStrings__Clientele"] = connection;
-        psi.Environment["CLIENTELE_HOME"] = Path.Combine(Path.GetTempPath(), "clientele-cli-" + Guid.NewGuid().ToString("N"));
+        psi.Environment["CLIENTELE_HOME"] = home ?? Path.Combine(Path.GetTempPath(), "clientele-cli-" + Guid.NewGuid().ToString("N"));
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();

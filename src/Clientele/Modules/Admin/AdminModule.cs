@@ -11,7 +11,7 @@ public sealed class AdminModule : IModule
 {
     public void ConfigureResources(ResourceOptions r)
     {
-        r.Table("admin_users").Secret("password_hash").ReadOnlyColumn("last_login_at")
+        r.Table("admin_users").Secret("password_hash", "totp_secret").ReadOnlyColumn("last_login_at")
             .Describe("Platform staff (super_admin, admin, support, billing, read_only), a realm separate from tenant users.");
         r.Table("admin_audit_logs").ReadOnly()
             .Describe("Append-only trail of platform staff actions.");

@@ -15,4 +15,8 @@ public sealed class AdminUser : IEntity
     public bool IsActive { get; set; } = true;
     public DateTime? LastLoginAt { get; set; }
     public DateTime CreatedAt { get; set; }
+    /// <summary>The TOTP secret as Data Protection ciphertext (BackOffice/StaffTwoFactor).</summary>
+    public string? TotpSecret { get; set; }
+    /// <summary>The last accepted TOTP time step: a code is accepted once.</summary>
+    public long? TotpLastStep { get; set; }
 }

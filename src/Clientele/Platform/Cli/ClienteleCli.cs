@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Clientele.Modules.BackOffice;
 using Clientele.Platform.Auth;
 using Clientele.Platform.Database;
 using Clientele.Platform.Demo;
@@ -17,10 +18,10 @@ using Microsoft.AspNetCore.Http;
 
 namespace Clientele.Platform.Cli;
 
-/// <summary>The command line: serve (default), migrate, create-org, create-api-key, seed-demo.</summary>
+/// <summary>The command line: serve (default), migrate, create-org, create-api-key, create-admin, seed-demo.</summary>
 public static class ClienteleCli
 {
-    private static readonly string[] Commands = ["migrate", "create-org", "create-api-key", "seed-demo", "--help", "-h", "-?", "--version"];
+    private static readonly string[] Commands = ["migrate", "create-org", "create-api-key", "seed-demo", "create-admin", "--help", "-h", "-?", "--version"];
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -68,6 +69,40 @@ public static class ClienteleCli
             return 0;
         }));
         root.Subcommands.Add(createKey);
+
+        var staffEmail = new Option<string>("--email") { Description = "Staff member's email (login)", Required = true };
+        var staffName = new Option<string>("--name") { Description = "Staff member's full name", Required = true };
+        var staffRole = new Option<string>("--role") { Description = "super_admin, admin, support, billing or read_only", Required = true };
+        var staffPassword = new Option<string>("--password") { Description = "Password (12+ characters)", Required = true };
+        var createAdmin = new Command("create-admin", "Create a back office (/admin) staff member and print the two-factor secret once.") { staffEmail, staffName, staffRole, staffPassword };
+        createAdmin.SetAction(async (p, ct) =>
+        {
+            var errors = StaffAccounts.Validate(p.GetValue(staffEmail)!, p.GetValue(staffName)!, p.GetValue(staffRole)!, p.GetValue(staffPassword)!);
+            if (errors.Count > 0)
+            {
+                foreach (var e in errors) await Console.Error.WriteLineAsync(e);
+                return 2;
+            }
+            return await WithAppAsync(async sp =>
+            {
+                try
+                {
+                    var created = await StaffAccounts.CreateAsync(sp.GetRequiredService<DatabaseSettings>(), sp.GetRequiredService<StaffTwoFactor>(),
+                        p.GetValue(staffEmail)!, p.GetValue(staffName)!, p.GetValue(staffRole)!, p.GetValue(staffPassword)!, ct);
+                    Spectre.WriteLine($"Staff member {created.Id} created ({p.GetValue(staffRole)}). Sign in at /admin/login.");
+                    Spectre.WriteLine("Two-factor: add this to an authenticator app now; it is shown once.");
+                    Spectre.WriteLine($"  Secret:      {created.Secret}");
+                    Spectre.WriteLine($"  otpauth URI: {created.OtpAuthUri}");
+                    return 0;
+                }
+                catch (InvalidOperationException e)
+                {
+                    await Console.Error.WriteLineAsync(e.Message);
+                    return 1;
+                }
+            });
+        });
+        root.Subcommands.Add(createAdmin);
 
         var seed = new Command("seed-demo", "Create the demo organization with realistic data (once) and print its credentials.");
         seed.SetAction(async (_, ct) => await WithAppAsync(async sp =>

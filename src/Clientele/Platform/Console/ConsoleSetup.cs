@@ -56,7 +56,7 @@ public static class ConsoleSetup
 
     /// <summary>True for requests the console answers (pages, their assets); the API, webhooks and webchat keep their own rules.</summary>
     public static bool IsConsole(PathString path) =>
-        path == "/" || path.StartsWithSegments("/app") || path.StartsWithSegments("/login") || path.StartsWithSegments("/logout")
+        path == "/" || path.StartsWithSegments("/app") || path.StartsWithSegments("/admin") || path.StartsWithSegments("/login") || path.StartsWithSegments("/logout")
         || path.StartsWithSegments("/lib") || path.StartsWithSegments("/css") || path.StartsWithSegments("/js") || path.StartsWithSegments("/error");
 
     /// <summary>Security headers and error pages for console paths; runs inside the API's error handling.</summary>

@@ -111,6 +111,7 @@ public static class ClienteleHost
             AuthenticationSetup.Fill(ctx.RequestServices.GetRequiredService<TenantContext>(), ctx);
             await next(ctx);
         });
+        app.UseMiddleware<Modules.BackOffice.Suspension.SuspensionGate>(); // a suspended organization's credentials stop here (docs/admin.md)
         app.UseMiddleware<RequestGuardsMiddleware>();
         app.UseRateLimiter();
         app.UseAuthorization();

@@ -18,7 +18,7 @@ namespace Clientele.Platform.Jobs;
 /// dead-letters the row with its last error. Any number of nodes can run this.
 /// </summary>
 public sealed class OutboxWorker(AppDataSource app, TenantSessions sessions, OutboxSignal signal, IEnumerable<IJobHandler> handlers,
-    IConfiguration config, ILogger<OutboxWorker> logger) : BackgroundService
+    IEnumerable<IJobGate> gates, IConfiguration config, ILogger<OutboxWorker> logger) : BackgroundService
 {
     private readonly Dictionary<string, IJobHandler> _handlers = handlers.ToDictionary(h => h.Topic, StringComparer.Ordinal);
     private readonly int _parallelism = config.GetValue("Outbox:Parallelism", 8);
@@ -98,6 +98,7 @@ public sealed class OutboxWorker(AppDataSource app, TenantSessions sessions, Out
         try
         {
             await s.BeginAsync(ct);
+            foreach (var gate in gates) await gate.CheckAsync(ctx, ct); // may hold the row back (IJobGate)
             await handler.HandleAsync(ctx, ct);
             await using (var done = await s.CommandAsync($"UPDATE {job.Table} SET processed_at = coalesce(processed_at, now()), locked_until = NULL, last_error = NULL WHERE id = $1", ct))
             {

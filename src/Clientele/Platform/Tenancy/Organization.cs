@@ -24,4 +24,7 @@ public sealed class Organization : IEntity
     public Guid? UpdatedBy { get; set; }
     public DateTime? DeletedAt { get; set; }
     public Guid? DeletedBy { get; set; }
+    /// <summary>Set by platform staff (back office): the API answers 403 and webhooks are parked.</summary>
+    public DateTime? SuspendedAt { get; set; }
+    public string? SuspendedReason { get; set; }
 }
