@@ -14,6 +14,34 @@ public sealed class BackOfficeFixture : ChannelsFixture
 {
     public const string StaffPassword = "staff password 2026";
 
+    /// <summary>The product's own mail (staff replies) goes to a loopback SMTP sink.</summary>
+    public Fakes.SmtpSink Smtp { get; private set; } = null!;
+
+    protected override Dictionary<string, string?> Config
+    {
+        get
+        {
+            var c = base.Config;
+            c["Smtp:Host"] = Smtp.Host;
+            c["Smtp:Port"] = Smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            c["Smtp:EnableSsl"] = "false";
+            c["Smtp:FromAddress"] = "support@clientele.test";
+            return c;
+        }
+    }
+
+    public override async Task InitializeAsync()
+    {
+        Smtp = await Fakes.SmtpSink.StartAsync();
+        await base.InitializeAsync();
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Smtp.DisposeAsync();
+    }
+
     public sealed record Staff(Guid Id, string Email, string Secret);
 
     /// <summary>A staff member made the way create-admin makes one (StaffAccounts on the owner connection).</summary>

@@ -23,6 +23,8 @@ public sealed class SessionService(AppDataSource db, TenantSessions sessions, Au
     /// <summary>The cookie scheme (name kept stable: "Cookies", cookie clientele_session).</summary>
     public const string Scheme = CookieAuthenticationDefaults.AuthenticationScheme;
     public const string SessionClaim = "sid";
+    /// <summary>On a session platform staff opened as this user (back office, docs/admin.md): the staff member's id; the role is capped at viewer.</summary>
+    public const string ViewedByClaim = "viewed_by";
 
     public enum Outcome { SignedIn, WrongCredentials, LockedOut }
 
@@ -170,9 +172,49 @@ public sealed class SessionService(AppDataSource db, TenantSessions sessions, Au
             await ctx.HttpContext.SignOutAsync(Scheme);
             return;
         }
-        ctx.ReplacePrincipal(Principal(facts)); // the role is the user's role now, not at sign-in
+        var principal = Principal(facts); // the role is the user's role now, not at sign-in
+        if (ctx.Principal!.FindFirst(ViewedByClaim)?.Value is { } staff) principal = ReadOnlyView(principal, staff);
+        ctx.ReplacePrincipal(principal);
         ctx.ShouldRenew = false;
     }
+
+    /// <summary>
+    /// A read-only session as a user for platform staff (the back office's "view as"): a user_sessions
+    /// row like any other (revocable), the viewer role whatever the user's own, and a cookie that
+    /// ends after <paramref name="lifetime"/>. No sign-in is recorded for the user; the caller audits
+    /// it and tells the organization (BackOffice StaffViewAs).
+    /// </summary>
+    public async Task<Guid> StartStaffViewAsync(HttpContext ctx, Guid organizationId, Guid userId, Guid staffId, TimeSpan lifetime)
+    {
+        var tenant = new TenantContext
+        {
+            OrganizationId = organizationId, UserId = userId, Role = Roles.Viewer, ActorType = "user",
+            IpAddress = ctx.Connection.RemoteIpAddress?.ToString(),
+        };
+        var sessionId = Guid.CreateVersion7();
+        await using (var s = sessions.Open(tenant))
+        {
+            await using (var cmd = await s.CommandAsync(
+                "INSERT INTO user_sessions (id, organization_id, user_id, expires_at, ip_address, user_agent) VALUES ($1, $2, $3, $4, $5, 'Clientele staff view (read-only)')", ctx.RequestAborted))
+            {
+                cmd.Parameters.AddWithValue(sessionId);
+                cmd.Parameters.AddWithValue(organizationId);
+                cmd.Parameters.AddWithValue(userId);
+                cmd.Parameters.AddWithValue(clock.GetUtcNow().UtcDateTime + lifetime);
+                cmd.Parameters.Add(new Npgsql.NpgsqlParameter { Value = (object?)tenant.IpAddress ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Varchar });
+                await cmd.ExecuteNonQueryAsync(ctx.RequestAborted);
+            }
+            await s.CommitAsync(ctx.RequestAborted);
+        }
+        var facts = new CredentialFacts(organizationId, userId, null, sessionId, Roles.Viewer, null, true);
+        await ctx.SignInAsync(Scheme, ReadOnlyView(Principal(facts), staffId.ToString()),
+            new AuthenticationProperties { IsPersistent = false, AllowRefresh = false, ExpiresUtc = clock.GetUtcNow() + lifetime });
+        return sessionId;
+    }
+
+    private static ClaimsPrincipal ReadOnlyView(ClaimsPrincipal user, string staffId) => new(new ClaimsIdentity(
+        user.Claims.Where(c => c.Type != ClaimNames.Role).Append(new Claim(ClaimNames.Role, Roles.Viewer)).Append(new Claim(ViewedByClaim, staffId)),
+        Scheme, ClaimNames.User, ClaimNames.Role));
 
     public async Task<CredentialFacts?> LookupAsync(Guid sessionId, CancellationToken ct)
     {

@@ -23,6 +23,7 @@ public static class ConsoleNav
         new("Activity", "/app/activity", "≡"),
         new("Billing", "/app/billing", "$"),
         new("Reports", "/app/reports", "▤"),
+        new("Support", "/app/support", "?"),
         new("Settings", "/app/settings", "⚙"),
     ];
 

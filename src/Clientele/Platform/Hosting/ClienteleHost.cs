@@ -112,6 +112,7 @@ public static class ClienteleHost
             await next(ctx);
         });
         app.UseMiddleware<Modules.BackOffice.Suspension.SuspensionGate>(); // a suspended organization's credentials stop here (docs/admin.md)
+        app.UseMiddleware<Modules.BackOffice.ViewAs.ReadOnlyViewGate>(); // staff viewing as a user write nothing (docs/admin.md)
         app.UseMiddleware<RequestGuardsMiddleware>();
         app.UseRateLimiter();
         app.UseAuthorization();
