@@ -15,6 +15,9 @@ public static class BriefSections
         QuestionReader.Stakeholders => Stakeholders(b),
         QuestionReader.Expansion => Expansion(b),
         QuestionReader.Conversations => Conversations(b),
+        QuestionReader.HealthWhy => SuccessSections.HealthWhy(b),
+        QuestionReader.QbrPrep => SuccessSections.QbrPrep(b),
+        QuestionReader.Playbook => SuccessSections.Playbook(b),
         _ => Overview(b),
     };
 

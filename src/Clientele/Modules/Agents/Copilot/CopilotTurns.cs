@@ -41,6 +41,9 @@ public sealed class CopilotTurns(CustomerBriefReader reader, CopilotModel model,
         var zone = (await scheduler.WorkingHoursAsync(s, ct)).Zone.Id;
         var brief = await reader.ReadAsync(s, customerId, userId, zone, ct)
             ?? throw ProblemException.Conflict("The session's customer no longer exists; the copilot cannot answer about it.");
+        // The customer-success questions read the health model's explanation, the QBR draft and the playbooks too.
+        if (QuestionReader.SuccessTopics.Contains(QuestionReader.Read(question).Primary))
+            brief = brief with { Success = await Clientele.Modules.Success.Copilot.SuccessBrief.ReadAsync(s, customerId, brief.AsOf.UtcDateTime, ct) };
         await gather.CompleteAsync(Digest(brief), ct);
 
         var call = await ActivityStep.StartAsync(s, scope, "model_call",

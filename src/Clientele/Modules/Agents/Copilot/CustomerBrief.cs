@@ -22,7 +22,8 @@ public sealed record CustomerBrief(
     BriefContract? Contract,
     IReadOnlyList<BriefExpansion> Expansion,
     string? TimeZone = null,
-    string? RequesterName = null)
+    string? RequesterName = null,
+    BriefSuccess? Success = null)
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -44,6 +45,24 @@ public sealed record CustomerBrief(
     /// <summary>The stakeholders still at the customer, primary first.</summary>
     [JsonIgnore] public IEnumerable<BriefContact> CurrentStakeholders => Stakeholders.Where(c => !c.Left).OrderByDescending(c => c.IsPrimary);
 }
+
+/// <summary>
+/// The customer-success model's own answers, read when a question needs them (why health moves, the
+/// QBR, the playbook): the health explanation's components with their evidence, the QBR draft of the
+/// last full quarter, and the playbooks that fit the open risk signals.
+/// </summary>
+public sealed record BriefSuccess(BriefHealthWhy? HealthWhy, BriefQbrPrep? Qbr, IReadOnlyList<BriefPlaybook> Playbooks);
+
+/// <param name="From">the oldest of the last 30 recorded scores, and when it was recorded</param>
+public sealed record BriefHealthWhy(int? Score, int? From, DateOnly? FromDate, decimal Confidence, string? Summary, IReadOnlyList<BriefComponent> Components);
+
+/// <param name="Facts">the component's evidence with its points ("DAU 5 this week vs 10 the week before (-50%): -25")</param>
+public sealed record BriefComponent(string Name, int Score, double Weight, double Contribution, IReadOnlyList<string> Facts);
+
+public sealed record BriefQbrPrep(string Quarter, string Summary, IReadOnlyList<string> Wins, IReadOnlyList<string> Challenges, IReadOnlyList<string> Actions);
+
+/// <param name="Because">the open risk signals it answers</param>
+public sealed record BriefPlaybook(string Title, string? Category, double Rank, IReadOnlyList<string> Because, IReadOnlyList<string> Steps);
 
 public sealed record BriefCustomer(Guid Id, string Name, string? Email, string? Plan, string? Stage, string? Segment, string? Industry,
     decimal? Mrr, decimal? Arr, int? HealthScore, decimal? ChurnRisk, int? NpsScore, DateOnly? RenewalDate, string? CsmName);

@@ -18,7 +18,13 @@ public sealed record QuestionReading(IReadOnlyList<string> Topics, string? Comma
 public static partial class QuestionReader
 {
     public const string Health = "health", Risk = "risk", Billing = "billing", Usage = "usage", Renewal = "renewal", Stakeholders = "stakeholders",
-        Expansion = "expansion", Conversations = "conversations", NextSteps = "next_steps", Overview = "overview";
+        Expansion = "expansion", Conversations = "conversations", NextSteps = "next_steps", Overview = "overview",
+        HealthWhy = "health_why", QbrPrep = "qbr_prep", Playbook = "playbook";
+
+    /// <summary>The customer-success questions answered from the model itself (BriefSuccess): they win over the topics.</summary>
+    public static readonly string[] SuccessTopics = [HealthWhy, QbrPrep, Playbook];
+
+    private static readonly string[] DropWords = ["dropping", "dropped", "drop", "declin", "falling", "fell", "going down", "gone down", "decreas", "worse", "lower"];
 
     // Order breaks ties: the first listed wins.
     private static readonly (string Topic, string[] Cues)[] TopicCues =
@@ -75,11 +81,23 @@ public static partial class QuestionReader
             .Where(t => t.Score > 0)
             .OrderByDescending(t => t.Score).ThenBy(t => t.Index)
             .Select(t => t.Topic).ToList();
+        if (command is null && SuccessTopic(text) is { } success) return new QuestionReading([success], null);
         var overview = OverviewCues.Any(c => text.Contains(c, StringComparison.Ordinal));
         // "How is Acme doing?" asks for everything ("doing" alone is a weak health cue); so does a question touching four topics or more.
         if (scored.Count == 0 || (overview && scored is [Health] && !text.Contains("health", StringComparison.Ordinal)) || (overview && scored.Count >= 4))
             scored = [Overview];
         return new QuestionReading(scored, command);
+    }
+
+    /// <summary>"Which playbook fits?", "prepare me for the QBR", "why is the health dropping?".</summary>
+    private static string? SuccessTopic(string text)
+    {
+        if (text.Contains("playbook", StringComparison.Ordinal) || text.Contains("which play", StringComparison.Ordinal) || text.Contains("save play", StringComparison.Ordinal))
+            return Playbook;
+        if (WordAt(text, "qbr") >= 0 || text.Contains("business review", StringComparison.Ordinal)) return QbrPrep;
+        var health = text.Contains("health", StringComparison.Ordinal) || text.Contains("score", StringComparison.Ordinal);
+        if (health && (WordAt(text, "why") >= 0 || DropWords.Any(w => text.Contains(w, StringComparison.Ordinal)))) return HealthWhy;
+        return null;
     }
 
     private static string? CommandOf(string text)

@@ -18,7 +18,35 @@ public static class QbrPreparer
 {
     public sealed record Prepared(Guid Id, bool Created);
 
+    /// <summary>What a QBR of the quarter would say, read from the rows without writing (the copilot's "prepare me for the QBR" too).</summary>
+    public sealed record Draft(string Quarter, QbrFacts Facts, JsonObject Data, string Summary, JsonArray Wins, JsonArray Challenges, JsonArray Actions, bool ExpansionOpen);
+
     public static async Task<Prepared> PrepareAsync(TenantSession s, Guid customer, DateOnly quarterStart, Guid? userId, DateTime now, CancellationToken ct)
+    {
+        var (quarter, f, data, summary, wins, challenges, actions, expansionOpen) = await DraftAsync(s, customer, quarterStart, now, ct);
+        var org = s.OrganizationId;
+        await s.BeginAsync(ct);
+        var id = Guid.CreateVersion7();
+        var row = await s.ReadFirstAsync("""
+            INSERT INTO qbrs (id, organization_id, customer_id, quarter, status, summary, wins, challenges, action_items, nps_score, health_score_at_qbr,
+                              expansion_discussed, renewal_discussed, created_by, prepared_data, prepared_at)
+            VALUES ($1, $2, $3, $4, 'planned', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+            ON CONFLICT (organization_id, customer_id, quarter) WHERE prepared_at IS NOT NULL DO UPDATE
+              SET summary = EXCLUDED.summary, wins = EXCLUDED.wins, challenges = EXCLUDED.challenges, action_items = EXCLUDED.action_items,
+                  nps_score = EXCLUDED.nps_score, health_score_at_qbr = EXCLUDED.health_score_at_qbr, expansion_discussed = EXCLUDED.expansion_discussed,
+                  renewal_discussed = EXCLUDED.renewal_discussed, prepared_data = EXCLUDED.prepared_data, prepared_at = EXCLUDED.prepared_at,
+                  reviewed_by = NULL, reviewed_at = NULL, shared_at = NULL
+              WHERE qbrs.status <> 'completed'
+            RETURNING id, (xmax = 0)
+            """, [id, org, customer, quarter, summary, wins, challenges, actions, SqlArg.Typed(f.NpsScore, NpgsqlTypes.NpgsqlDbType.Integer),
+                SqlArg.Typed(f.HealthNow, NpgsqlTypes.NpgsqlDbType.Integer), expansionOpen, f.RenewalDate is { } d && d <= now.AddDays(180), SqlArg.Uuid(userId), data, now],
+            r => new Prepared(r.GetGuid(0), r.GetBoolean(1)), ct)
+            ?? throw ProblemException.Conflict($"The {quarter} QBR of this customer is completed; its draft is no longer prepared again.");
+        await DomainEvents.PublishRowAsync(s, "qbrs", row.Id, ct, null, row.Created ? "qbrs.created" : "qbrs.updated", "qbr.prepared");
+        return row;
+    }
+
+    public static async Task<Draft> DraftAsync(TenantSession s, Guid customer, DateOnly quarterStart, DateTime now, CancellationToken ct)
     {
         var start = quarterStart.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
         if (start > now) throw ProblemException.Validation("quarter", "has not started yet: prepare the QBR of a quarter that has begun (usually the last one).");
@@ -80,25 +108,7 @@ public static class QbrPreparer
                       + $"; {Money(f.AmountPaid)} paid of {Money(f.AmountInvoiced)} invoiced"
                       + (risks.Count > 0 ? $"; {risks.Count} open risk signal{(risks.Count == 1 ? "" : "s")}." : ".");
 
-        await s.BeginAsync(ct);
-        var id = Guid.CreateVersion7();
-        var row = await s.ReadFirstAsync("""
-            INSERT INTO qbrs (id, organization_id, customer_id, quarter, status, summary, wins, challenges, action_items, nps_score, health_score_at_qbr,
-                              expansion_discussed, renewal_discussed, created_by, prepared_data, prepared_at)
-            VALUES ($1, $2, $3, $4, 'planned', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
-            ON CONFLICT (organization_id, customer_id, quarter) WHERE prepared_at IS NOT NULL DO UPDATE
-              SET summary = EXCLUDED.summary, wins = EXCLUDED.wins, challenges = EXCLUDED.challenges, action_items = EXCLUDED.action_items,
-                  nps_score = EXCLUDED.nps_score, health_score_at_qbr = EXCLUDED.health_score_at_qbr, expansion_discussed = EXCLUDED.expansion_discussed,
-                  renewal_discussed = EXCLUDED.renewal_discussed, prepared_data = EXCLUDED.prepared_data, prepared_at = EXCLUDED.prepared_at,
-                  reviewed_by = NULL, reviewed_at = NULL, shared_at = NULL
-              WHERE qbrs.status <> 'completed'
-            RETURNING id, (xmax = 0)
-            """, [id, org, customer, quarter, summary, wins, challenges, actions, SqlArg.Typed(f.NpsScore, NpgsqlTypes.NpgsqlDbType.Integer),
-                SqlArg.Typed(f.HealthNow, NpgsqlTypes.NpgsqlDbType.Integer), expansion.Count > 0, f.RenewalDate is { } d && d <= now.AddDays(180), SqlArg.Uuid(userId), data, now],
-            r => new Prepared(r.GetGuid(0), r.GetBoolean(1)), ct)
-            ?? throw ProblemException.Conflict($"The {quarter} QBR of this customer is completed; its draft is no longer prepared again.");
-        await DomainEvents.PublishRowAsync(s, "qbrs", row.Id, ct, null, row.Created ? "qbrs.created" : "qbrs.updated", "qbr.prepared");
-        return row;
+        return new Draft(quarter, f, data, summary, wins, challenges, actions, expansion.Count > 0);
     }
 
     /// <summary>Wins, challenges and action items from the numbers (each names the number it rests on).</summary>

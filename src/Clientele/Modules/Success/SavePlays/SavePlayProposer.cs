@@ -90,20 +90,32 @@ public static class SavePlayProposer
         return id;
     }
 
-    private sealed record Playbook(Guid Id, string Title, string? Category, string Content);
+    public sealed record Playbook(Guid Id, string Title, string? Category, string Content, double Rank);
 
-    private static async Task<Playbook?> BestPlaybookAsync(TenantSession s, IReadOnlyList<DetectedSignal> signals, CancellationToken ct)
+    private static async Task<Playbook?> BestPlaybookAsync(TenantSession s, IReadOnlyList<DetectedSignal> signals, CancellationToken ct) =>
+        (await MatchAsync(s, signals.Select(x => x.Type).ToList(), 1, ct)).FirstOrDefault();
+
+    /// <summary>
+    /// The playbooks that fit these risk signal types, best first: full-text rank over title and content
+    /// for the words each signal type adds, plus 0.1 when the playbook's category is the one the signal points to.
+    /// </summary>
+    public static async Task<List<Playbook>> MatchAsync(TenantSession s, IReadOnlyList<string> signalTypes, int limit, CancellationToken ct)
     {
-        var words = string.Join(" | ", signals.Select(x => Cues.GetValueOrDefault(x.Type).Words).Where(w => w is not null).DefaultIfEmpty("churn | risk | recovery"));
-        var categories = signals.Select(x => Cues.GetValueOrDefault(x.Type).Category).Where(c => c is not null).Distinct().ToArray();
-        return await s.QueryFirstAsync("""
-            SELECT id, title, category, content FROM csm_playbooks
-            WHERE organization_id = $1
-            ORDER BY ts_rank(to_tsvector('english', coalesce(title, '') || ' ' || coalesce(content, '')), to_tsquery('english', $2))
-                     + CASE WHEN category = ANY($3) THEN 0.1 ELSE 0 END DESC, created_at
-            LIMIT 1
-            """, [s.OrganizationId, words, categories], r => new Playbook(r.GetGuid(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), r.GetString(3)), ct);
+        var words = string.Join(" | ", signalTypes.Select(x => Cues.GetValueOrDefault(x).Words).Where(w => w is not null).DefaultIfEmpty("churn | risk | recovery"));
+        var categories = signalTypes.Select(x => Cues.GetValueOrDefault(x).Category).Where(c => c is not null).Distinct().ToArray();
+        return await s.QueryAsync("""
+            SELECT id, title, category, content, rank FROM (
+              SELECT id, title, category, content, created_at,
+                     (ts_rank(to_tsvector('english', coalesce(title, '') || ' ' || coalesce(content, '')), to_tsquery('english', $2))
+                      + CASE WHEN category = ANY($3) THEN 0.1 ELSE 0 END)::float8 AS rank
+              FROM csm_playbooks WHERE organization_id = $1) p
+            ORDER BY rank DESC, created_at
+            LIMIT $4
+            """, [s.OrganizationId, words, categories, limit], r => new Playbook(r.GetGuid(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), r.GetString(3), r.GetDouble(4)), ct);
     }
+
+    /// <summary>The category a risk signal type points to (adoption, billing, churn_risk, renewal), if any.</summary>
+    public static string? CategoryOf(string signalType) => Cues.GetValueOrDefault(signalType).Category;
 
     /// <summary>A playbook's content as steps: its sentences or list items.</summary>
     public static IEnumerable<string> Steps(string? content) => (content ?? "")
