@@ -1,7 +1,10 @@
+using Clientele.Modules.Notifications;
 using Clientele.Modules.Team.Invitations;
 using Clientele.Modules.Team.Passwords;
+using Clientele.Platform.Database;
 using Clientele.Platform.Hosting;
 using Clientele.Platform.Resources;
+using Clientele.Platform.Scheduling;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,7 +23,15 @@ public sealed class TeamModule : IModule
         r.Hide("password_reset_tokens"); // emailed secrets: made and used by /password/forgot and /password/reset only
     }
 
-    public void AddServices(IServiceCollection services, IConfiguration config) => services.AddSingleton<PasswordReset>();
+    public void AddServices(IServiceCollection services, IConfiguration config)
+    {
+        services.AddSingleton<PasswordReset>();
+        // Seed 002's retention: activity older than Team:ActivityRetentionDays moves to activity_logs_archive, nightly.
+        var days = config.GetValue("Team:ActivityRetentionDays", 365);
+        services.AddSystemJob("team.activity_archive", config["Team:ActivityArchiveCron"] ?? "0 45 3 * * ?",
+            (run, ct) => RetentionJobs.RunAsync(run.Services.GetRequiredService<AppDataSource>(), "SELECT clientele_archive_all_activity_logs(make_interval(days => $1))", days, ct),
+            $"Moves activity_logs older than {days} days to activity_logs_archive");
+    }
 
     public void MapEndpoints(RouteGroupBuilder api) => InvitationsApi.Map(api);
 }

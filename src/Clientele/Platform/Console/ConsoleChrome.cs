@@ -10,6 +10,9 @@ public sealed class ConsoleChrome(TenantContext tenant, TenantSessions sessions)
 
     private Who? _who;
 
+    /// <summary>A person is signed in (the bell is theirs).</summary>
+    public bool HasUser => tenant.IsSet && tenant.UserId is not null;
+
     public async Task<Who> WhoAsync(CancellationToken ct)
     {
         if (_who is not null) return _who;
@@ -23,5 +26,14 @@ public sealed class ConsoleChrome(TenantContext tenant, TenantSessions sessions)
         return _who = await r.ReadAsync(ct)
             ? new Who(r.GetString(0), r.GetString(1), r.GetString(2), tenant.Role)
             : new Who("", "", "", tenant.Role);
+    }
+
+    /// <summary>The bell's first count (the stream keeps it current): the user's unread, unarchived notifications.</summary>
+    public async Task<long> UnreadNotificationsAsync(CancellationToken ct)
+    {
+        if (!tenant.IsSet || tenant.UserId is not { } user) return 0;
+        await using var s = sessions.Open(tenant);
+        return await s.ScalarAsync<long>("SELECT count(*) FROM notifications WHERE organization_id = $1 AND user_id = $2 AND NOT is_read AND NOT is_archived",
+            [tenant.OrganizationId, user], ct);
     }
 }

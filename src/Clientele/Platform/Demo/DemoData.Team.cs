@@ -24,12 +24,12 @@ internal static partial class DemoData
         var notifications = new (DemoUser User, string Type, string Category, string Title, string Message, string Link, bool Read)[]
         {
             (d.Users.First(u => u.Id == atRisk.CsmId), "warning", "customer_at_risk", $"{atRisk.Company} is at risk",
-                $"Health score dropped to {atRisk.Health}.", $"/customers/{atRisk.Id}", false),
-            (admin, "error", "invoice_overdue", "An invoice is overdue", "A past-due account has an open invoice past its due date.", "/invoices?status=open", false),
-            (d.User("sales"), "success", "deal_won", "Deal won", "A lead converted and signed the annual contract.", "/deals?stage=closed_won", true),
-            (d.User("sales"), "info", "meeting_booked", "Demo booked from WhatsApp", "Ava booked a demo for the day after tomorrow.", "/meetings", false),
-            (d.User("support"), "warning", "conversation_escalated", "Conversation escalated", "A webhook outage conversation needs an engineer.", "/conversations?status=escalated", true),
-            (d.Users[0], "info", "team", "Invitation accepted", "Kim Lee joined the team as an admin.", "/users", true),
+                $"Health score dropped to {atRisk.Health}.", $"/app/customers/{atRisk.Id}", false),
+            (admin, "error", "invoice_overdue", "An invoice is overdue", "A past-due account has an open invoice past its due date.", "/app/billing", false),
+            (d.User("sales"), "success", "deal_won", "Deal won", "A lead converted and signed the annual contract.", "/app/pipeline", true),
+            (d.User("sales"), "info", "meeting_booked", "Demo booked from WhatsApp", "Ava booked a demo for the day after tomorrow.", "/app/inbox", false),
+            (d.User("support"), "warning", "conversation_escalated", "Conversation escalated", "A webhook outage conversation needs an engineer.", "/app/inbox", true),
+            (d.Users[0], "info", "team", "Invitation accepted", "Kim Lee joined the team as an admin.", "/app/team", true),
         };
         foreach (var n in notifications)
             await d.CreateAsync("notifications", new
@@ -40,8 +40,8 @@ internal static partial class DemoData
 
         foreach (var u in d.Users.Where(u => u.Role != "viewer").Take(4))
         {
-            await d.CreateAsync("notification_preferences", new { user_id = u.Id, notification_type = "customer_at_risk", in_app_enabled = true, email_enabled = true, email_frequency = "immediate" });
-            await d.CreateAsync("notification_preferences", new { user_id = u.Id, notification_type = "weekly_digest", in_app_enabled = false, email_enabled = true, email_frequency = "weekly" });
+            await d.CreateAsync("notification_preferences", new { user_id = u.Id, notification_type = "conversation_escalated", in_app_enabled = true, email_enabled = true, email_frequency = "immediate" });
+            await d.CreateAsync("notification_preferences", new { user_id = u.Id, notification_type = "billing", in_app_enabled = true, email_enabled = true, email_frequency = "weekly" });
         }
     }
 }

@@ -52,11 +52,11 @@ public sealed class LeadExtractor(IMessageAnalyzer analyzer, IAiGateway gateway,
         // Once per change into Hot: a conversation that stays Hot does not notify again.
         var notify = reading.Tag == "Hot" && c.Latest?.Tag != "Hot";
         if (notify)
-            await Notifier.NotifyAdminsAsync(s, "success", "lead_hot", $"Hot lead: {Who(reading, phone)}", notification, new JsonObject
+            await NotificationDispatcher.NotifyAdminsAsync(s, "success", "lead_hot", $"Hot lead: {Who(reading, phone)}", notification, new JsonObject
             {
                 ["conversation_id"] = c.ConversationId.ToString(), ["extraction_id"] = extractionId.ToString(),
                 ["lead_id"] = leadId?.ToString(), ["total_score"] = reading.TotalScore, ["channel"] = c.Channel,
-            }, TimeSpan.Zero, ct);
+            }, TimeSpan.Zero, ct, link: leadId is { } lead ? $"/app/leads/{lead}" : $"/app/inbox/{c.ConversationId}");
         return new ExtractionOutcome(extractionId, leadId, reading, notification, notify);
     }
 

@@ -98,13 +98,13 @@ public sealed class AgentReplyGenerator(IMessageAnalyzer analyzer, IKnowledgeRet
         await ReplyPlanWriter.WriteAsync(s, new ReplyPlan(request.ConversationId, request.MessageId, a, primary, primaryConfidence, sentimentAvg,
             [speaker], [], true, null, handoff, null, ConversationTagger.Tags(a, ctx.Channel, true, [])), ct);
         var who = string.IsNullOrWhiteSpace(request.CustomerName) ? "A customer" : request.CustomerName;
-        await Notifier.NotifyAdminsAsync(s, "warning", "conversation_escalated", $"{who} needs a person",
+        await NotificationDispatcher.NotifyAdminsAsync(s, "warning", "conversation_escalated", $"{who} needs a person",
             $"{who} on {ctx.Channel}: {why}. Last message: \"{Cut(request.CustomerText, 200)}\"",
             new JsonObject
             {
                 ["conversation_id"] = request.ConversationId.ToString(), ["message_id"] = request.MessageId.ToString(),
                 ["reasons"] = new JsonArray(reasons.Select(r => (JsonNode)r).ToArray()),
-            }, TimeSpan.Zero, ct);
+            }, TimeSpan.Zero, ct, link: $"/app/inbox/{request.ConversationId}");
         return new AgentReply(HumanHandoffMessage.For(request.CustomerText, firstName), ctx.Agent.Name, null, null, a.IntentConfidence,
             new JsonObject { ["specialist"] = speaker, ["escalation"] = new JsonArray(reasons.Select(r => (JsonNode)r).ToArray()) });
     }

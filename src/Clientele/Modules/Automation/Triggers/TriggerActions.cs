@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Clientele.Modules.Notifications;
 using Clientele.Platform.Database;
 using Clientele.Platform.Errors;
 using Clientele.Platform.Events;
@@ -89,12 +90,9 @@ public static class TriggerActions
                 var users = (action["users"] as JsonArray)?.Select(u => Guid.Parse(u!.ToString())).ToList() ?? [];
                 if (action["owner"]?.GetValueKind() == System.Text.Json.JsonValueKind.True && t.OwnerUserId is { } owner) users.Add(owner);
                 var roles = (action["roles"] as JsonArray)?.Select(r => r!.ToString()).ToArray() ?? [];
-                outcome["notified"] = await ExecAsync(s, """
-                    INSERT INTO notifications (id, organization_id, user_id, type, category, title, message, data)
-                    SELECT gen_random_uuid(), u.organization_id, u.id, 'warning', 'trigger', $4, $5, $6
-                    FROM users u WHERE u.organization_id = $1 AND u.deleted_at IS NULL AND u.is_active AND (u.id = ANY($2) OR u.role = ANY($3))
-                    """, ct, s.OrganizationId, users.ToArray(), roles, Cut(Text("title", t.TriggerName), 255),
-                    Text("message", $"{t.TriggerName}: {t.EventType}"), Json(new JsonObject { ["trigger_id"] = t.TriggerId, ["event_id"] = t.EventId, ["customer_id"] = t.CustomerId }));
+                outcome["notified"] = await NotificationDispatcher.NotifyAsync(s, users, roles, "warning", "trigger", Cut(Text("title", t.TriggerName), 255),
+                    Text("message", $"{t.TriggerName}: {t.EventType}"), new JsonObject { ["trigger_id"] = t.TriggerId, ["event_id"] = t.EventId, ["customer_id"] = t.CustomerId },
+                    ct, link: t.CustomerId is { } customer ? $"/app/customers/{customer}" : "/app/automation");
                 break;
             case "create_note" or "create_task":
                 var id = Guid.CreateVersion7();

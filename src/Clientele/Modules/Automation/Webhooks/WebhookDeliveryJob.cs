@@ -108,9 +108,9 @@ public sealed class WebhookDeliveryJob(IHttpClientFactory http, Outbox outbox, B
         cmd.Parameters.AddWithValue(endpointId);
         cmd.Parameters.AddWithValue(_disableAfterHours * 3600);
         if (await cmd.ExecuteScalarAsync(ct) is not string url) return;
-        await Notifier.NotifyAdminsAsync(s, "error", "webhook_disabled", "Webhook endpoint disabled",
+        await NotificationDispatcher.NotifyAdminsAsync(s, "error", "webhook_disabled", "Webhook endpoint disabled",
             $"{url} failed every delivery for {_disableAfterHours} hours and was disabled. Fix it, then enable it again (PATCH enabled=true) and replay what it missed.",
-            new JsonObject { ["endpoint_id"] = endpointId }, TimeSpan.Zero, ct);
+            new JsonObject { ["endpoint_id"] = endpointId }, TimeSpan.Zero, ct, link: "/app/automation");
         await using var fail = await s.CommandAsync(
             "UPDATE webhook_deliveries SET status = 'failed', next_attempt_at = NULL, last_error = coalesce(last_error, 'endpoint disabled') WHERE organization_id = $1 AND endpoint_id = $2 AND status = 'pending'", ct);
         fail.Parameters.AddWithValue(s.OrganizationId);

@@ -74,6 +74,6 @@ public static class Dunning
             INSERT INTO activity_logs (id, organization_id, actor_name, action_type, resource_type, resource_id, resource_name, metadata)
             VALUES (@id, @org, 'Billing', @action, 'customer', @customer, @name, @metadata::jsonb)
             """, new { id = Guid.CreateVersion7(), org = s.OrganizationId, action, customer = inv.CustomerId, name = title, metadata = data.ToJsonString() }, ct);
-        await Notifier.NotifyAdminsAsync(s, action == "billing.dunning.reminder" ? "warning" : "error", "billing", title, message, data, TimeSpan.Zero, ct);
+        await NotificationDispatcher.NotifyAdminsAsync(s, action == "billing.dunning.reminder" ? "warning" : "error", "billing", title, message, data, TimeSpan.Zero, ct, link: $"/app/customers/{inv.CustomerId}");
     }
 }

@@ -68,9 +68,9 @@ public sealed class AgentReplyJob(IEnumerable<IReplyGenerator> generators, Outbo
         if (!hasCredits)
         {
             await SetStatusAsync(s, p.MessageId, "pending", ct);
-            await Notifier.NotifyAdminsAsync(s, "warning", "credits_exhausted", "Message credits used up",
+            await NotificationDispatcher.NotifyAdminsAsync(s, "warning", "credits_exhausted", "Message credits used up",
                 "Your AI agents stopped replying because the organization has no message credits left. Customer messages wait until credits are added.",
-                new JsonObject { ["conversation_id"] = p.ConversationId.ToString(), ["message_id"] = p.MessageId.ToString() }, TimeSpan.FromHours(1), ct);
+                new JsonObject { ["conversation_id"] = p.ConversationId.ToString(), ["message_id"] = p.MessageId.ToString() }, TimeSpan.FromHours(1), ct, link: "/app/settings");
             return;
         }
         var reply = await _generator.ReplyAsync(s, new ReplyRequest(p.ConversationId, p.MessageId, agentId, agentName, text!, customerName, channel!), ct);
