@@ -114,6 +114,9 @@ public sealed class EmailChannelTests(EmailFixture app) : IClassFixture<EmailFix
     private async Task<SmtpSink.Received> MailAsync(string to, int count = 1) =>
         (await Eventually.GetAsync(() => Task.FromResult(app.Smtp.To(to).ToList()), l => l.Count >= count, what: $"{count} mail(s) to {to}"))[count - 1];
 
+    /// <summary>The received mail parsed by MimeKit (text and HTML parts decoded).</summary>
+    private static MimeKit.MimeMessage Mime(SmtpSink.Received r) => MimeKit.MimeMessage.Load(new MemoryStream(Encoding.UTF8.GetBytes(r.Raw)));
+
     private static async Task<JsonNode> JsonOf(HttpResponseMessage res) => JsonNode.Parse(await res.Content.ReadAsStringAsync())!;
 
     [Fact]
@@ -191,7 +194,7 @@ public sealed class EmailChannelTests(EmailFixture app) : IClassFixture<EmailFix
         mail.Header("In-Reply-To").ShouldBe(first);
         mail.Header("References").ShouldBe(first);
         mail.Header("Date").ShouldNotBeNull();
-        mail.Body.ShouldContain(reply["content"]!.GetValue<string>());
+        Mime(mail).TextBody!.ShouldContain(reply["content"]!.GetValue<string>());
         var status = (await ch.Tenant.Http.GetJsonAsync($"/api/v1/message_delivery_status?message_id={reply["id"]}")).Json!["data"]![0]!;
         status["status"]!.GetValue<string>().ShouldBe("sent");
         status["platform_message_id"]!.GetValue<string>().ShouldBe(replyMessageId);
@@ -388,12 +391,12 @@ public sealed class EmailChannelTests(EmailFixture app) : IClassFixture<EmailFix
         var sent = await ch.Tenant.Http.PostJsonAsync($"/api/v1/conversations/{cid}/messages", new { content = dots });
         ((int)sent.Status).ShouldBeLessThan(300, sent.Json?.ToJsonString());
         var mail = await MailAsync(customer, 2);
-        mail.Body.ReplaceLineEndings("\n").TrimEnd('\n').ShouldBe(dots);
+        Mime(mail).TextBody!.ReplaceLineEndings("\n").TrimEnd('\n').ShouldBe(dots);
         mail.Header("Subject").ShouldBe("Re: Contract");
         mail.Header("To")!.ShouldContain("Zoë");
         const string unicode = "Preço: 10 €, ok?\n.end";
         await ch.Tenant.Http.PostJsonAsync($"/api/v1/conversations/{cid}/messages", new { content = unicode });
-        (await MailAsync(customer, 3)).Body.ReplaceLineEndings("\n").TrimEnd('\n').ShouldBe(unicode);
+        Mime(await MailAsync(customer, 3)).TextBody!.ReplaceLineEndings("\n").TrimEnd('\n').ShouldBe(unicode);
     }
 
     [Fact]
@@ -436,12 +439,75 @@ public sealed class EmailChannelTests(EmailFixture app) : IClassFixture<EmailFix
         app.Smtp.Rejections.Single(r => r.RcptTo.Contains(customer)).Code.ShouldBe(550);
     }
 
+    [Fact]
+    public async Task An_auto_reply_is_kept_but_never_answered_and_the_ai_reply_says_it_is_automatic()
+    {
+        var ch = await app.EmailChannelAsync();
+        var customer = $"ooo-{Guid.NewGuid():N}"[..12] + "@example.test";
+        await app.PostEmailAsync(EmailFixture.Email(ch.Address, customer, "Olga", "Renewal", "When does my plan renew?", EmailFixture.NewMessageId()));
+        var cid = IdOf(await ConversationWithAsync(ch.Tenant, customer));
+        var messages = await MessagesWhenAsync(ch.Tenant, cid, m => m.Count == 2 && AllSent(m), "the reply");
+        var reply = Mime(await MailAsync(customer));
+        reply.Headers["Auto-Submitted"].ShouldBe("auto-replied"); // RFC 3834: responders leave it alone
+        reply.TextBody!.ShouldContain(messages[1]!["content"]!.GetValue<string>().ReplaceLineEndings("\r\n").Split("\r\n")[0]);
+        reply.HtmlBody!.ShouldContain("<p>");
+        reply.Body!.ContentType.MimeType.ShouldBe("multipart/alternative");
+
+        // Her out-of-office answers our reply (header object), and a list mail arrives (raw header block).
+        var ooo = EmailFixture.Email(ch.Address, customer, "Olga", "Out of office: Re: Renewal", "I am away until Monday.", EmailFixture.NewMessageId(),
+            messages[1]!["platform_message_id"]!.GetValue<string>());
+        ooo["headers"] = new JsonObject { ["Auto-Submitted"] = "auto-replied", ["X-Autoreply"] = "yes" };
+        (await app.PostEmailAsync(ooo)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var bulk = EmailFixture.Email(ch.Address, customer, "Olga", "Our news", "The monthly newsletter.", EmailFixture.NewMessageId());
+        bulk["headers"] = "Precedence: bulk\r\nList-Id: <news.example.test>";
+        (await app.PostEmailAsync(bulk)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var after = await MessagesWhenAsync(ch.Tenant, cid, m => m.Count == 4, "both kept in the conversation");
+        after[2]!["role"]!.GetValue<string>().ShouldBe("user");
+        after[2]!["extra_metadata"]!["automatic"]!.GetValue<string>().ShouldBe("auto_reply");
+        after[3]!["extra_metadata"]!["automatic"]!.GetValue<string>().ShouldBe("auto_reply");
+        // Never answered: one agent.reply job in all (the first mail's), and still one mail out.
+        await Task.Delay(1500);
+        (await ch.Tenant.Http.GetJsonAsync("/api/v1/outbox?topic=agent.reply")).Json!["data"]!.AsArray().Count.ShouldBe(1);
+        (await app.MessagesAsync(ch.Tenant, cid)).Count.ShouldBe(4);
+        app.Smtp.To(customer).Count().ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task A_bounce_marks_the_address_and_nothing_more_is_sent_to_it()
+    {
+        var ch = await app.EmailChannelAsync();
+        var customer = $"gone-{Guid.NewGuid():N}"[..12] + "@example.test";
+        await app.PostEmailAsync(EmailFixture.Email(ch.Address, customer, "Gus", "Question", "Is the API rate limited?", EmailFixture.NewMessageId()));
+        var cid = IdOf(await ConversationWithAsync(ch.Tenant, customer));
+        await MessagesWhenAsync(ch.Tenant, cid, m => m.Count == 2 && AllSent(m), "the reply");
+        await MailAsync(customer);
+
+        var dsn = EmailFixture.Email(ch.Address, "MAILER-DAEMON@mx.example.test", "Mail Delivery System", "Undelivered Mail Returned to Sender",
+            $"This is the mail system at host mx.example.test.\n\nReporting-MTA: dns; mx.example.test\n\nFinal-Recipient: rfc822; {customer}\nAction: failed\nStatus: 5.1.1\n" +
+            $"Diagnostic-Code: smtp; 550 5.1.1 <{customer}>: Recipient address rejected: User unknown", EmailFixture.NewMessageId());
+        dsn["headers"] = new JsonObject { ["Content-Type"] = "multipart/report; report-type=delivery-status; boundary=\"b1\"" };
+        (await app.PostEmailAsync(dsn)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var bounce = (await Eventually.GetAsync(async () => (await ch.Tenant.Http.GetJsonAsync($"/api/v1/email_bounces?address={Uri.EscapeDataString(customer)}")).Json!["data"]!.AsArray(),
+            l => l.Count == 1, what: "the bounce recorded"))[0]!;
+        bounce["reason"]!.GetValue<string>().ShouldContain("5.1.1");
+        // The DSN is not a customer: no conversation with the mailer daemon.
+        (await app.ConversationsAsync(ch.Tenant)).Any(c => c?["customer_phone"]?.GetValue<string>()?.StartsWith("mailer-daemon", StringComparison.OrdinalIgnoreCase) == true).ShouldBeFalse();
+
+        // An operator writes again: refused at once, nothing reaches the relay.
+        var sent = await ch.Tenant.Http.PostJsonAsync($"/api/v1/conversations/{cid}/messages", new { content = "Did you get my last mail?" });
+        ((int)sent.Status).ShouldBeLessThan(300, sent.Json?.ToJsonString());
+        var messages = await MessagesWhenAsync(ch.Tenant, cid, m => m.Count == 3 && m[2]!["status"]?.GetValue<string>() == "failed", "the message to fail");
+        var status = (await ch.Tenant.Http.GetJsonAsync($"/api/v1/message_delivery_status?message_id={messages[2]!["id"]}")).Json!["data"]![0]!;
+        status["error_message"]!.GetValue<string>().ShouldContain("bounced before");
+        app.Smtp.To(customer).Count().ShouldBe(1);
+    }
+
     private static OutboundMessage Outbound(string channel = "desk@acme.test", string? recipientEmail = "ann@example.test", JsonObject? conversation = null) =>
         new(Guid.CreateVersion7(), Guid.CreateVersion7(), "email", Guid.CreateVersion7(), channel, null, recipientEmail ?? "", recipientEmail, "Ann", "hello",
             new JsonObject(), conversation ?? new JsonObject());
 
     private static EmailSender Sender(Dictionary<string, string?> config) =>
-        new(new EmailOptions(new ConfigurationBuilder().AddInMemoryCollection(config).Build()));
+        new EmailOptions(new ConfigurationBuilder().AddInMemoryCollection(config).Build()) is var o ? new(o, new SmtpRelay(o)) : throw new InvalidOperationException();
 
     [Fact]
     public async Task Without_smtp_configured_sending_fails_permanently_and_a_refused_connection_is_retried()

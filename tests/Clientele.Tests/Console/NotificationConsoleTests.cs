@@ -42,7 +42,7 @@ public sealed class NotificationConsoleTests(ConsoleFixture app) : ConsoleTests(
 
         await page.GetByRole(AriaRole.Link, new() { Name = "All", Exact = true }).ClickAsync();
         await Assertions.Expect(page.Locator(".notice")).ToHaveCountAsync(3);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Archive: Hot lead: Bruno" }).ClickAsync();
+        await page.Locator(".notice", new() { HasText = "Hot lead: Bruno" }).GetByRole(AriaRole.Button, new() { Name = "Archive" }).ClickAsync();
         await Assertions.Expect(page.Locator(".flash.ok")).ToContainTextAsync("Archived.");
         await Assertions.Expect(page.Locator(".notice")).ToHaveCountAsync(2);
 

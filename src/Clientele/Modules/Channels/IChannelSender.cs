@@ -4,7 +4,8 @@ namespace Clientele.Modules.Channels;
 
 /// <summary>An outbound message with everything a channel needs to deliver it.</summary>
 public sealed record OutboundMessage(Guid MessageId, Guid ConversationId, string Platform, Guid PhoneNumberId, string ChannelExternalId, string? AccessToken,
-    string Recipient, string? RecipientEmail, string? RecipientName, string Text, JsonObject ChannelSettings, JsonObject ConversationMetadata);
+    string Recipient, string? RecipientEmail, string? RecipientName, string Text, JsonObject ChannelSettings, JsonObject ConversationMetadata,
+    bool RecipientBouncing = false, bool Automatic = false);
 
 public sealed record SendResult(string PlatformMessageId, JsonObject? Metadata = null);
 

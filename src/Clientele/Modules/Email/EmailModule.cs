@@ -1,5 +1,6 @@
 using Clientele.Modules.Channels;
 using Clientele.Platform.Hosting;
+using Clientele.Platform.Resources;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,6 +15,10 @@ namespace Clientele.Modules.Email;
 /// </summary>
 public sealed class EmailModule : IModule
 {
+    public void ConfigureResources(ResourceOptions r) =>
+        r.Table("email_bounces").ReadOnly()
+            .Describe("Addresses a delivery status notification (bounce) said cannot be delivered to; the email channel does not send to them again.");
+
     public void AddServices(IServiceCollection services, IConfiguration config)
     {
         services.AddSingleton<EmailOptions>();

@@ -1,13 +1,8 @@
-using System.Globalization;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Clientele.Modules.Channels;
 using Clientele.Platform.Jobs;
-using MailKit;
-using MailKit.Net.Smtp;
-using MailKit.Security;
 using MimeKit;
 using MimeKit.Text;
 
@@ -26,7 +21,7 @@ public sealed record OutgoingEmail(string From, string? FromName, string? ReplyT
 /// Connection failures, timeouts and 4xx replies are retried by the outbox; 5xx replies and a
 /// missing SMTP configuration fail the message at once.
 /// </summary>
-public sealed partial class EmailSender(EmailOptions options) : IChannelSender
+public sealed partial class EmailSender(EmailOptions options, SmtpRelay relay) : IChannelSender
 {
     /// <summary>Header lines stay well under RFC 5322's 998 characters.</summary>
     private const int MaxReferencesLength = 900;
@@ -35,42 +30,25 @@ public sealed partial class EmailSender(EmailOptions options) : IChannelSender
 
     public async Task<SendResult> SendAsync(OutboundMessage m, CancellationToken ct)
     {
-        if (!options.SmtpConfigured)
+        if (!relay.Configured)
             throw new PermanentJobException($"SMTP is not configured on this server (set Smtp__Host): cannot send email from channel {m.ChannelExternalId}");
         var email = Compose(m, options.SmtpFromAddress);
-        var message = ToMimeMessage(email);
-        using var client = new SmtpClient { Timeout = (int)options.SmtpTimeout.TotalMilliseconds };
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(options.SmtpTimeout);
-        var where = $"{options.SmtpHost}:{options.SmtpPort}";
+        if (m.RecipientBouncing)
+            throw new PermanentJobException($"{email.To} bounced before (a delivery status notification said it cannot be delivered): not sent");
+        var message = ToMimeMessage(email, m.Automatic);
         try
         {
-            // Smtp__EnableSsl: implicit TLS on port 465, STARTTLS elsewhere; off: plain SMTP.
-            var security = !options.SmtpEnableSsl ? SecureSocketOptions.None
-                : options.SmtpPort == 465 ? SecureSocketOptions.SslOnConnect : SecureSocketOptions.StartTls;
-            await client.ConnectAsync(options.SmtpHost!, options.SmtpPort, security, timeout.Token);
-            if (options.SmtpUsername is { } user) await client.AuthenticateAsync(user, options.SmtpPassword ?? "", timeout.Token);
-            await client.SendAsync(message, timeout.Token);
-            await client.DisconnectAsync(quit: true, timeout.Token);
+            await relay.SendAsync(message, ct);
         }
-        catch (OperationCanceledException e) when (!ct.IsCancellationRequested)
+        catch (MailRelayException e) when (e.Transient)
         {
-            throw new RetryLaterException($"SMTP {where} did not answer within {options.SmtpTimeout.TotalSeconds:0} s", null, e);
+            // Unreachable, timeout, 4xx: the outbox tries again with backoff.
+            throw new RetryLaterException(e.Message, null, e);
         }
-        catch (SmtpCommandException e)
+        catch (MailRelayException e)
         {
-            // 4xx: try again later; 5xx: the relay's final word.
-            var code = (int)e.StatusCode;
-            var detail = $"SMTP {code.ToString(CultureInfo.InvariantCulture)} from {where}: {e.Message}";
-            throw code is >= 500 and < 600 ? new PermanentJobException(detail, e) : new RetryLaterException(detail, null, e);
-        }
-        catch (AuthenticationException e)
-        {
-            throw new PermanentJobException($"SMTP {where} refused the credentials (Smtp__Username/Smtp__Password): {e.Message}", e);
-        }
-        catch (Exception e) when (e is IOException or SocketException or SmtpProtocolException or SslHandshakeException or ServiceNotConnectedException)
-        {
-            throw new RetryLaterException($"SMTP {where} unreachable: {e.Message}", null, e);
+            // 5xx or refused credentials: the relay's final word.
+            throw new PermanentJobException(e.Message, e);
         }
         return new SendResult(email.MessageId, new JsonObject
         {
@@ -138,10 +116,13 @@ public sealed partial class EmailSender(EmailOptions options) : IChannelSender
         node is JsonValue v && v.TryGetValue<string>(out var s) && !string.IsNullOrWhiteSpace(s) ? s.Trim() : null;
 
     /// <summary>
-    /// The MIME message: one text/plain UTF-8 part (7bit when ASCII, else quoted-printable, as
-    /// before), our Message-ID and the thread's In-Reply-To/References written as composed.
+    /// The MIME message: multipart/alternative with the text/plain UTF-8 part first (7bit when
+    /// ASCII, else quoted-printable) and the same words as HTML (escaped, paragraphs and line
+    /// breaks kept), our Message-ID and the thread's In-Reply-To/References as composed. A reply the
+    /// AI wrote carries Auto-Submitted: auto-replied (RFC 3834), so well-behaved responders
+    /// (out-of-office) do not answer it; a person's message does not.
     /// </summary>
-    internal static MimeMessage ToMimeMessage(OutgoingEmail e)
+    internal static MimeMessage ToMimeMessage(OutgoingEmail e, bool automatic = false)
     {
         var message = new MimeMessage();
         try
@@ -158,13 +139,24 @@ public sealed partial class EmailSender(EmailOptions options) : IChannelSender
         message.Headers.Replace(HeaderId.MessageId, e.MessageId);
         if (e.InReplyTo is not null) message.Headers.Replace(HeaderId.InReplyTo, e.InReplyTo);
         if (e.References.Count > 0) message.Headers.Replace(HeaderId.References, string.Join(' ', e.References));
+        if (automatic) message.Headers.Replace("Auto-Submitted", "auto-replied");
         var body = e.Body.ReplaceLineEndings("\r\n");
         var text = new TextPart(TextFormat.Plain)
         {
             ContentTransferEncoding = body.All(c => c < 128) ? ContentEncoding.SevenBit : ContentEncoding.QuotedPrintable,
         };
         text.SetText(Encoding.UTF8, body);
-        message.Body = text;
+        var html = new TextPart(TextFormat.Html) { ContentTransferEncoding = ContentEncoding.QuotedPrintable };
+        html.SetText(Encoding.UTF8, Html(e.Body));
+        message.Body = new MultipartAlternative { text, html };
         return message;
+    }
+
+    /// <summary>The text as HTML: escaped, blank lines between paragraphs, single line breaks as &lt;br&gt;.</summary>
+    internal static string Html(string text)
+    {
+        var paragraphs = Regex.Split(text.ReplaceLineEndings("\n").Trim(), @"\n\s*\n")
+            .Select(p => "<p>" + string.Join("<br>\r\n", p.Split('\n').Select(System.Net.WebUtility.HtmlEncode)) + "</p>");
+        return "<!doctype html><html><body style=\"font-family:system-ui,sans-serif\">\r\n" + string.Join("\r\n", paragraphs) + "\r\n</body></html>";
     }
 }

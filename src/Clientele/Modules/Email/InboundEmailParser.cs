@@ -153,6 +153,16 @@ public static partial class InboundEmailParser
             ["references"] = new JsonArray(references.Where(r => r.Length <= MaxIdLength).Distinct().Select(r => (JsonNode)r).ToArray()),
         };
         if (attachments.Count > 0) payload["attachments"] = attachments;
+        var automatic = AutomaticMail.Read(root, sender, text ?? body);
+        if (automatic.Kind is { } kind)
+        {
+            payload["automatic"] = kind;
+            if (kind == "bounce")
+            {
+                payload["bounced"] = new JsonArray(automatic.Bounced.Select(b => (JsonNode)b).ToArray());
+                payload["bounce_reason"] = automatic.Reason;
+            }
+        }
         return new InboundItem("email", to.Address.ToLowerInvariant(), "message", messageId!, payload);
     }
 

@@ -35,6 +35,14 @@ public sealed class InboundMessageJob(Outbox outbox) : IJobHandler
             payload = JsonNode.Parse(r.GetString(1))!.AsObject();
             channel = new ConversationInbox.Channel(r.GetGuid(0), r.GetString(3), r.IsDBNull(4) ? null : r.GetGuid(4));
         }
+        var automatic = payload["automatic"]?.GetValue<string>();
+        if (automatic == "bounce")
+        {
+            // A delivery status notification: no conversation with MAILER-DAEMON; the failed addresses are not mailed again.
+            var bounced = payload["bounced"] is JsonArray list ? list.Select(a => a?.GetValue<string>()).OfType<string>().ToList() : [];
+            await Email.EmailBounces.RecordAsync(s, bounced, payload["bounce_reason"]?.GetValue<string>(), payload["message_id"]?.GetValue<string>(), ct);
+            return; // the worker marks the event processed in this transaction
+        }
         var text = payload["text"]?.GetValue<string>() ?? "";
         var metadata = new JsonObject
         {
@@ -42,12 +50,14 @@ public sealed class InboundMessageJob(Outbox outbox) : IJobHandler
             ["cta"] = payload["cta"]?.DeepClone(), ["attachments"] = payload["attachments"]?.DeepClone(),
             ["email"] = payload["email"]?.DeepClone(), ["inbound_event_id"] = eventId.ToString(),
         };
+        if (automatic is not null) metadata["automatic"] = automatic;
         var thread = ThreadOf(payload, metadata);
         var appended = await ConversationInbox.AppendInboundAsync(s, channel, payload["from"]!.GetValue<string>(), payload["name"]?.GetValue<string>(),
             payload["email"]?.GetValue<string>(), text, payload["message_id"]?.GetValue<string>(), ConversationInbox.ParseTime(payload["timestamp"]?.GetValue<string>()), metadata, thread, ct);
 
         // The event is the queue entry: the worker marks it processed in this transaction.
-        if (appended.IsNew)
+        // An auto-reply (out-of-office, list mail) is kept for people to read, never answered by the AI: no loops.
+        if (appended.IsNew && automatic is null)
             await outbox.EnqueueAsync(s, AgentReplyJob.TopicName, new { conversation_id = appended.ConversationId, message_id = appended.MessageId }, ct);
     }
 

@@ -60,7 +60,11 @@ public sealed class MessageSendJob(IEnumerable<IChannelSender> senders, BodyBind
     {
         await using var cmd = await s.CommandAsync("""
             SELECT m.conversation_id, p.platform, p.id, p.meta_phone_number_id, p.access_token, c.customer_phone, cu.email, cu.name,
-                   m.content, p.settings::text, coalesce(c.extra_metadata, '{}'::jsonb)::text, m.status
+                   m.content, p.settings::text, coalesce(c.extra_metadata, '{}'::jsonb)::text, m.status,
+                   -- email: the recipient bounced before (a DSN came back, migration 0091); the AI wrote it (not a person)
+                   p.platform = 'email' AND EXISTS (SELECT 1 FROM email_bounces b WHERE b.organization_id = m.organization_id
+                     AND b.address IN (lower(c.customer_phone), lower(cu.email))),
+                   m.agent_name IS DISTINCT FROM 'human' 
             FROM messages m
             JOIN conversations c ON c.organization_id = m.organization_id AND c.id = m.conversation_id
             JOIN phone_numbers p ON p.organization_id = c.organization_id AND p.id = c.phone_number_id
@@ -81,6 +85,6 @@ public sealed class MessageSendJob(IEnumerable<IChannelSender> senders, BodyBind
         }
         return new OutboundMessage(messageId, r.GetGuid(0), r.GetString(1), r.GetGuid(2), r.GetString(3), token, r.IsDBNull(5) ? "" : r.GetString(5),
             r.IsDBNull(6) ? null : r.GetString(6), r.IsDBNull(7) ? null : r.GetString(7), r.GetString(8),
-            JsonNode.Parse(r.GetString(9))!.AsObject(), JsonNode.Parse(r.GetString(10))!.AsObject());
+            JsonNode.Parse(r.GetString(9))!.AsObject(), JsonNode.Parse(r.GetString(10))!.AsObject(), r.GetBoolean(12), r.GetBoolean(13));
     }
 }

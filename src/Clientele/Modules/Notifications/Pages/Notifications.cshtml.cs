@@ -61,9 +61,9 @@ public sealed class NotificationsModel : ConsolePage
         var user = NotificationInbox.UserOf(Tenant);
         var form = Request.Form;
         var choices = NotificationTypes.All.Select(k => (Kind: k, InApp: form[$"inapp-{k.Key}"] == "on", Email: (string?)form[$"email-{k.Key}"] ?? "immediate")).ToList();
-        foreach (var c in choices.Where(c => !NotificationTypes.Frequencies.Contains(c.Email)))
-            ModelState.AddModelError($"email-{c.Kind.Key}", "Choose one of the listed email options.");
-        if (!ModelState.IsValid)
+        var invalid = choices.Where(c => !NotificationTypes.Frequencies.Contains(c.Email)).ToList();
+        foreach (var c in invalid) ModelState.AddModelError($"email-{c.Kind.Key}", "Choose one of the listed email options.");
+        if (invalid.Count > 0)
         {
             await LoadAsync();
             Response.StatusCode = 422;
