@@ -44,8 +44,8 @@ public static class MessageLimitPause
             VALUES (@id, @org, @conversation, 'system', @notice, 'billing', jsonb_build_object('plan_limit', 'max_messages', 'reply_to', @message::text, 'max', @max, 'used', @used))
             """, new { id = Guid.CreateVersion7(), org = s.OrganizationId, conversation = conversationId, notice, message = messageId, max = a.Max, used = a.Used }, ct);
         await DomainEvents.PublishRowAsync(s, "conversations", conversationId, ct, null, "conversation.escalated");
-        await Notifier.NotifyAdminsAsync(s, "warning", "plan_limit", "AI replies paused: message limit reached",
+        await NotificationDispatcher.NotifyAdminsAsync(s, "warning", "plan_limit", "AI replies paused: message limit reached",
             $"The plan's {max} messages this month are used, so AI agents hand new conversations to your team instead of replying. Upgrade the plan to resume AI replies.",
-            new JsonObject { ["conversation_id"] = conversationId.ToString(), ["limit"] = "max_messages", ["max"] = a.Max, ["used"] = a.Used }, TimeSpan.FromHours(1), ct);
+            new JsonObject { ["conversation_id"] = conversationId.ToString(), ["limit"] = "max_messages", ["max"] = a.Max, ["used"] = a.Used }, TimeSpan.FromHours(1), ct, link: "/app/settings/plan");
     }
 }
