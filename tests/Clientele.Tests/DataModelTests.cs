@@ -119,8 +119,9 @@ public sealed class DataModelTests(AppFixture app) : IClassFixture<AppFixture>
         dealRes.Json["is_closed"]!.GetValue<bool>().ShouldBeFalse();
         var quote = await CreateAsync(http, "quotes", new
         {
-            deal_id = deal, customer_id = customer, quote_number = "Q-0001", total_amount = 14400.00m, status = "accepted", accepted_at = Now,
-            valid_until = Now.AddDays(30), line_items = new[] { new { description = "Premium plan, 12 months", quantity = 1, amount = 14400.00m } },
+            // Number, status and total are the product's (migration 0085: totals from the lines; numbered when sent).
+            deal_id = deal, customer_id = customer, valid_until = Now.AddDays(30),
+            line_items = new[] { new { description = "Premium plan, 12 months", quantity = 1, unit_price = 16000.00m, discount = 10 } },
         });
         var activity = await CreateAsync(http, "sales_activities", new { deal_id = deal, lead_id = lead, activity_type = "demo", subject = "Demo", completed_at = Now.AddDays(-2) });
         var won = await http.PatchJsonAsync($"/api/v1/deals/{deal}", new { stage = "closed_won", probability = 100, closed_at = Now });
@@ -161,7 +162,8 @@ public sealed class DataModelTests(AppFixture app) : IClassFixture<AppFixture>
         Ids(l["sales_activities"]).ShouldBe([activity.ToString()]);
         var dl = await GetAsync(http, $"/api/v1/deals/{deal}?include=quotes,lead,customer,sales_activities");
         Ids(dl["quotes"]).ShouldBe([quote.ToString()]);
-        dl["quotes"]![0]!["is_accepted"]!.GetValue<bool>().ShouldBeTrue();
+        dl["quotes"]![0]!["is_accepted"]!.GetValue<bool>().ShouldBeFalse();
+        dl["quotes"]![0]!["total_amount"]!.GetValue<decimal>().ShouldBe(14400.00m);
         dl["quotes"]![0]!["line_items"]!.AsArray().Count.ShouldBe(1);
         dl["lead"]!["is_converted"]!.GetValue<bool>().ShouldBeTrue();
         dl["customer"]!["id"]!.GetValue<string>().ShouldBe(customer.ToString());

@@ -17,7 +17,7 @@ public sealed class SalesPagesTests(ConsoleFixture app) : ConsoleTests(app)
     {
         var demo = await DemoAsync();
         var h = demo.Owner.Http;
-        var deal = await h.DealAsync(new { name = "Board test deal", value = 1234m, stage = "qualification", expected_close_date = DateTime.UtcNow.AddDays(30) });
+        var deal = await h.DealAsync(new { name = "Board test deal", value = 1234m, stage = "qualification", expected_close_date = DateTime.UtcNow.AddDays(30), customer_id = await h.CreateCustomerAsync() });
         await using var cp = await OpenAsync(demo.MemberEmail, "/app/pipeline");
         var page = cp.Page;
         var api = await h.GetOkAsync("/api/v1/deals/pipeline");
@@ -30,6 +30,9 @@ public sealed class SalesPagesTests(ConsoleFixture app) : ConsoleTests(app)
             decimal.Parse((await col.Locator(".weighted").GetAttributeAsync("data-weighted"))!, CultureInfo.InvariantCulture).ShouldBe(st.Dec("weighted_value"));
         }
         await App.CheckPageAsync(cp, "pipeline");
+        // All six columns fit at 1280 px: nothing scrolls sideways, Lost is on screen.
+        (await page.EvaluateAsync<bool>("() => { const b = document.querySelector('.board'); return b.scrollWidth <= b.clientWidth + 1; }")).ShouldBeTrue();
+        (await page.EvaluateAsync<bool>("() => document.querySelector('.board-col[data-stage=closed_lost]').getBoundingClientRect().right <= window.innerWidth")).ShouldBeTrue();
 
         await page.Locator($"#deal-{deal}").DragToAsync(page.Locator(".board-col[data-stage=proposal] .board-cards"));
         var moved = await Eventually.GetAsync(() => h.GetOkAsync($"/api/v1/deals/{deal}"), d => d.Str("stage") == "proposal", what: "the dragged deal in proposal");
@@ -47,6 +50,26 @@ public sealed class SalesPagesTests(ConsoleFixture app) : ConsoleTests(app)
 
         await page.GotoAsync($"/app/deals/{deal}");
         (await page.Locator("#timeline-heading + ol").InnerTextAsync()).ShouldContain("Stage: qualification → proposal");
+
+        // A quote from the deal page: a bad number is refused with its message and saves nothing; a good
+        // line is a draft with the server's total; Send numbers it and mails it (the fixture's SMTP sink).
+        await page.Locator("input[name=line_description]").First.FillAsync("Premium plan");
+        await page.Locator("input[name=line_quantity]").First.FillAsync("two");
+        await page.Locator("input[name=line_unit_price]").First.FillAsync("120");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save draft quote" }).ClickAsync();
+        await page.Locator("#line_items-error").WaitForAsync();
+        (await h.CountAsync($"quotes?deal_id={deal}")).ShouldBe(0);
+        await page.Locator("input[name=line_quantity]").First.FillAsync("2");
+        await page.Locator("input[name=line_discount]").First.FillAsync("10");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save draft quote" }).ClickAsync();
+        await page.Locator(".flash.ok").WaitForAsync();
+        var quote = (await h.GetOkAsync($"/api/v1/quotes?deal_id={deal}"))["data"]!.AsArray().Single()!;
+        quote.Dec("total_amount").ShouldBe(216m);
+        (await page.Locator("#quotes-heading + .table-scroll").InnerTextAsync()).ShouldContain("216.00");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send" }).ClickAsync();
+        await page.Locator(".flash.ok").WaitForAsync();
+        var number = (await h.GetOkAsync($"/api/v1/quotes/{quote.Str("id")}")).Str("quote_number");
+        (await page.Locator("#quotes-heading + .table-scroll").InnerTextAsync()).ShouldContain(number);
         await App.CheckPageAsync(cp, "deal");
         await page.GotoAsync("/app/pipeline?view=table");
         (await page.Locator(".card.flush table tbody tr").CountAsync()).ShouldBe(api["stages"]!.AsArray().Sum(s => s!.Int("count")));

@@ -86,4 +86,41 @@ public sealed class DealTests(AppFixture app) : IClassFixture<AppFixture>
         (await t.Http.GetJsonAsync("/api/v1/deals/pipeline?close_month=2027-13")).ShouldBeProblem(400, "close_month");
         (await t.Http.GetJsonAsync("/api/v1/deals/pipeline?stage=x")).ShouldBeProblem(400, "stage");
     }
+
+    [Fact]
+    public async Task Winning_a_deal_that_describes_a_subscription_creates_or_changes_the_customers_subscription_through_billing()
+    {
+        var t = await app.SignupAsync();
+        await t.Http.PlanAsync("basic", 10m, 5m);
+        await t.Http.PlanAsync("premium", 50m, 10m);
+        var customer = await t.Http.CreateCustomerAsync();
+        var deal = await t.Http.DealAsync(new { name = "New logo", value = 300m, stage = "negotiation", customer_id = customer, extra_metadata = new { plan = "basic", seats = 3 } });
+        var won = await t.Http.PostOkAsync($"/api/v1/deals/{deal}/stage", new { stage = "closed_won" });
+        won["extra_metadata"]!.Str("subscription_effect").ShouldBe("created");
+        var subs = (await t.Http.GetOkAsync($"/api/v1/subscriptions?customer_id={customer}"))["data"]!.AsArray();
+        var sub = subs.ShouldHaveSingleItem()!;
+        sub.Str("id").ShouldBe(won["extra_metadata"]!.Str("subscription_id"));
+        (sub.Str("plan"), sub.Int("seats_total"), sub.Str("status")).ShouldBe(("basic", 3, "active"));
+        sub.Dec("mrr").ShouldBe(25m); // 10 + 3 × 5, the catalogue's price
+
+        // An expansion deal on the same customer changes that subscription (seats, then an upgrade invoiced now).
+        var expansion = await t.Http.DealAsync(new { name = "Expansion", value = 700m, stage = "proposal", customer_id = customer, extra_metadata = new { plan = "premium", seats = 5 } });
+        (await t.Http.PostOkAsync($"/api/v1/deals/{expansion}/stage", new { stage = "closed_won" }))["extra_metadata"]!.Str("subscription_effect").ShouldBe("plan_upgraded_now");
+        var after = (await t.Http.GetOkAsync($"/api/v1/subscriptions?customer_id={customer}"))["data"]!.AsArray().ShouldHaveSingleItem()!;
+        (after.Str("plan"), after.Int("seats_total")).ShouldBe(("premium", 5));
+        after.Dec("mrr").ShouldBe(100m);
+
+        // A description billing cannot apply refuses the win and changes nothing; so does a deal without a customer.
+        var bad = await t.Http.DealAsync(new { name = "Gold", value = 1m, stage = "negotiation", customer_id = customer, extra_metadata = new { plan = "gold" } });
+        (await t.Http.PostJsonAsync($"/api/v1/deals/{bad}/stage", new { stage = "closed_won" })).ShouldBeProblem(422, "extra_metadata.plan");
+        var orphan = await t.Http.DealAsync(new { name = "Nobody", value = 1m, stage = "negotiation", extra_metadata = new { plan = "basic" } });
+        (await t.Http.PostJsonAsync($"/api/v1/deals/{orphan}/stage", new { stage = "closed_won" })).ShouldBeProblem(422, "customer_id");
+        (await t.Http.GetOkAsync($"/api/v1/deals/{bad}")).Str("stage").ShouldBe("negotiation");
+        (await t.Http.GetOkAsync($"/api/v1/deals/{orphan}")).Str("stage").ShouldBe("negotiation");
+        (await t.Http.GetOkAsync($"/api/v1/subscriptions?customer_id={customer}"))["data"]!.AsArray().Count.ShouldBe(1);
+
+        // A deal that describes no subscription is won as before.
+        var plain = await t.Http.DealAsync(new { name = "Services", value = 5m, stage = "negotiation", customer_id = customer });
+        (await t.Http.PostOkAsync($"/api/v1/deals/{plain}/stage", new { stage = "closed_won" }))["extra_metadata"].ShouldBeNull();
+    }
 }

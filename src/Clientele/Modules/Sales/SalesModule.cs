@@ -1,4 +1,6 @@
+using Clientele.Modules.Sales.Quotes;
 using Clientele.Platform.Hosting;
+using Clientele.Platform.Scheduling;
 using Clientele.Platform.Resources;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
@@ -28,11 +30,25 @@ public sealed class SalesModule : IModule
             .Computed<bool>("is_completed", "(completed_at IS NOT NULL)")
             .Describe("Calls, emails, meetings, demos, proposals and follow-ups on deals and leads.");
         r.Table("quotes")
+            // Numbered when sent, totals from the lines (migration 0085); status moves by the send/decline actions,
+            // the customer's acceptance link and the expiry job.
+            .ReadOnlyColumn("quote_number", "total_amount", "status", "accepted_at")
             .Computed<bool>("is_accepted", "(status = 'accepted')")
-            .Describe("Price quotes with line items; quote numbers are unique per organization and never reused.");
+            .Describe("Price quotes with line items (description, quantity, unit_price, discount %); numbered Q-YYYY-NNNNNN when sent, gapless per organization.");
+        r.Hide("quote_number_sequences");
     }
 
-    public void AddServices(IServiceCollection services, IConfiguration config) { }
+    public void AddServices(IServiceCollection services, IConfiguration config)
+    {
+        services.AddSingleton<QuoteTokens>();
+        services.AddSingleton<QuoteExpiry>();
+        services.AddSystemJob("sales.quote_expiry", config["Sales:QuoteExpiryCron"] ?? "0 */15 * * * ?",
+            (run, ct) => run.Services.GetRequiredService<QuoteExpiry>().RunAsync(DateTime.UtcNow, ct), "Expire sent quotes past their valid_until");
+    }
 
-    public void MapEndpoints(RouteGroupBuilder api) => SalesApi.Map(api);
+    public void MapEndpoints(RouteGroupBuilder api)
+    {
+        SalesApi.Map(api);
+        QuotesApi.Map(api);
+    }
 }

@@ -1,3 +1,5 @@
+using Clientele.Modules.Sales.Quotes;
+
 namespace Clientele.Platform.Demo;
 
 internal static partial class DemoData
@@ -26,7 +28,7 @@ internal static partial class DemoData
             lead_id = convertedLead, customer_id = won.Id, name = $"{won.Company} – {Capitalize(won.Plan)} plan", value = won.Arr, stage = "closed_won",
             probability = 100, expected_close_date = convertedAt, closed_at = convertedAt, assigned_to = rep,
         });
-        await d.CreateAsync("quotes", Quote(won.Id, wonDeal, "Q-1001", "accepted", convertedAt.AddDays(-3), convertedAt, won.Arr, won.Plan));
+        await QuoteAsync(d, won.Id, wonDeal, "accepted", convertedAt.AddDays(-3), convertedAt, won.Arr, won.Plan);
         foreach (var (type, subject, daysAgo) in new[] { ("call", "Discovery call", 30.0), ("demo", "Product demo for the CX team", 24.0), ("proposal", "Proposal and quote sent", 15.0), ("email", "Signed order form received", 12.0) })
             await d.CreateAsync("sales_activities", new
             {
@@ -36,7 +38,6 @@ internal static partial class DemoData
 
         // Open leads and deals.
         var statuses = new[] { ("new", 15), ("mql", 38), ("sql", 61), ("qualified", 74), ("qualified", 80), ("disqualified", 12) };
-        var q = 1002;
         foreach (var (status, score) in statuses)
         {
             var name = f.Name.FullName();
@@ -71,7 +72,7 @@ internal static partial class DemoData
                 outcome = "positive", scheduled_at = d.DaysAgo(5), completed_at = d.DaysAgo(5).AddMinutes(40), performed_by = rep,
             });
             if (stage != "qualification")
-                await d.CreateAsync("quotes", Quote(null, deal, $"Q-{q++}", stage == "negotiation" ? "sent" : "draft", d.DaysAgo(3), null, value, "premium"));
+                await QuoteAsync(d, null, deal, stage == "negotiation" ? "sent" : "draft", d.DaysAgo(3), null, value, "premium");
         }
 
         var lost = await d.CreateAsync("deals", new
@@ -79,7 +80,7 @@ internal static partial class DemoData
             name = "Globex – Basic plan", value = 4800m, stage = "closed_lost", probability = 0, closed_at = d.DaysAgo(20),
             lost_reason = "Chose a cheaper competitor", assigned_to = rep,
         });
-        await d.CreateAsync("quotes", Quote(null, lost, $"Q-{q++}", "declined", d.DaysAgo(35), null, 4800m, "basic"));
+        await QuoteAsync(d, null, lost, "declined", d.DaysAgo(35), d.DaysAgo(21), 4800m, "basic");
 
         // Expansion with an existing enterprise customer.
         var expand = d.Customers.FirstOrDefault(c => c.Plan == "enterprise" && c.Stage == "active");
@@ -90,23 +91,32 @@ internal static partial class DemoData
                 customer_id = expand.Id, name = $"{expand.Company} – 50 extra seats", value = Math.Round(expand.Arr * 0.25m, 2), stage = "proposal",
                 probability = 60, expected_close_date = d.DaysAhead(30), assigned_to = rep,
             });
-            await d.CreateAsync("quotes", Quote(expand.Id, deal, $"Q-{q++}", "sent", d.DaysAgo(2), null, Math.Round(expand.Arr * 0.25m, 2), "enterprise"));
+            await QuoteAsync(d, expand.Id, deal, "sent", d.DaysAgo(2), null, Math.Round(expand.Arr * 0.25m, 2), "enterprise");
         }
     }
 
-    private static object Quote(Guid? customer, Guid deal, string number, string status, DateTime sent, DateTime? accepted, decimal total, string plan)
+    /// <summary>
+    /// A quote made the product's way: a draft with its lines (the database totals them), then sent
+    /// (numbered Q-YYYY-NNNNNN; the demo has no mail relay, so nothing is mailed) and answered the way
+    /// the customer's link would (accepted or declined).
+    /// </summary>
+    private static async Task QuoteAsync(DemoContext d, Guid? customer, Guid deal, string status, DateTime sent, DateTime? answered, decimal total, string plan)
     {
         var onboarding = Math.Round(total * 0.1m, 2);
-        return new
+        var id = await d.CreateAsync("quotes", new
         {
-            customer_id = customer, deal_id = deal, quote_number = number, total_amount = total, status,
-            valid_until = sent.AddDays(30), accepted_at = accepted,
+            customer_id = customer, deal_id = deal,
             line_items = new object[]
             {
-                new { description = $"{Capitalize(plan)} plan, 12 months", quantity = 1, unit_price = total - onboarding, amount = total - onboarding },
-                new { description = "Onboarding package", quantity = 1, unit_price = onboarding, amount = onboarding },
+                new { description = $"{Capitalize(plan)} plan, 12 months", quantity = 1, unit_price = total - onboarding, discount = 0 },
+                new { description = "Onboarding package", quantity = 1, unit_price = onboarding, discount = 0 },
             },
-        };
+        });
+        if (status == "draft") return;
+        var to = customer is null ? "buyer@example.com" : null;
+        (await SendQuote.IssueAsync(d.Session, id, new SendQuote.Body(to, null, sent.AddDays(30)), sent, deliver: null, d.Ct)).ThrowIfRefused();
+        if (status == "accepted") (await AcceptQuote.AcceptAsync(d.Session, id, answered!.Value, d.Ct)).ThrowIfRefused();
+        if (status == "declined") (await AcceptQuote.DeclineAsync(d.Session, id, answered!.Value, d.Ct)).ThrowIfRefused();
     }
 
     private static string Capitalize(string s) => s.Length == 0 ? s : char.ToUpperInvariant(s[0]) + s[1..];

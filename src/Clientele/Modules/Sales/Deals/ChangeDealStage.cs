@@ -6,7 +6,9 @@ namespace Clientele.Modules.Sales.Deals;
 /// <summary>
 /// stage: moves a deal. probability becomes the stage's default unless given; closing sets
 /// closed_at; closed_lost needs lost_reason (the deals trigger, migration 0051, holds the same
-/// rules for every other write). Publishes deal.stage_changed.
+/// rules for every other write). Publishes deal.stage_changed. Winning a deal that describes a
+/// subscription (extra_metadata.plan, seats, billing_cycle) creates or changes the customer's
+/// subscription in the same transaction (DealSubscription).
 /// </summary>
 public static class ChangeDealStage
 {
@@ -33,6 +35,12 @@ public static class ChangeDealStage
             WHERE organization_id = $1 AND id = $2
             """, [s.OrganizationId, id, body.Stage, SqlArg.Typed(body.Probability, NpgsqlTypes.NpgsqlDbType.Integer),
                   SqlArg.Text(body.LostReason?.Trim()), SqlArg.Uuid(s.Tenant.ActorId)], ct);
+        if (body.Stage == "closed_won" && before["stage"]!.GetValue<string>() != "closed_won")
+        {
+            // The won deal's subscription (extra_metadata.plan/seats); a refusal rolls the whole move back.
+            var handed = await DealSubscription.ApplyAsync(s, id, DateTime.UtcNow, ct);
+            if (!handed.Ok) return handed;
+        }
         await SalesRows.UpdatedAsync(s, "deals", id, before, ct);
         return ActionOutcome.Done;
     }
