@@ -55,6 +55,11 @@ internal static partial class DemoData
                 attempts = 1, available_at = m.At,
             });
         }
+        // A departed contact's mailbox bounced an invoice reminder (recorded as a DSN would be), so
+        // the email channel no longer sends to it.
+        if (d.Customers.Count > 0)
+            await Clientele.Modules.Email.EmailBounces.RecordAsync(d.Session, ["former.buyer@" + d.Customers[0].Domain],
+                "550 5.1.1 The email account that you tried to reach does not exist", "<dsn." + d.Customers[0].Domain + "@mail.clientele.test>", d.Ct);
         var first = d.Inbound.FirstOrDefault(m => m.Platform == "whatsapp");
         if (first.ExternalId is null) return;
         await d.CreateAsync("inbound_events", new
