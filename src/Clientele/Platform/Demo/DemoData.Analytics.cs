@@ -1,5 +1,6 @@
 using Clientele.Modules.Analytics.Events;
 using Clientele.Modules.Analytics.Rollups;
+using Clientele.Platform.Database;
 
 namespace Clientele.Platform.Demo;
 
@@ -30,18 +31,24 @@ internal static partial class DemoData
         await d.Session.CommitAsync(d.Ct);
         await RollupDaysAsync(d, d.Day(-2), d.Today);
 
-        var k = 0;
-        foreach (var c in d.Customers.Where(c => c.Paying).Take(6))
+        // An experiment on the WhatsApp agent (issue 14 item 3), as the product runs one: started 30 days
+        // ago, its conversations assigned by ExperimentAssignment and the ended ones' outcomes recorded.
+        if (d.Ids.TryGetValue("agent:whatsapp", out var experimentAgent))
         {
-            var variant = k % 2 == 0 ? "A" : "B";
-            await d.CreateAsync("ab_tests", new
+            await d.Session.ExecuteAsync("""
+                INSERT INTO agent_experiments (id, organization_id, test_name, agent_id, variants, status, started_at, created_by, updated_by)
+                VALUES ($1, $2, 'greeting_tone', $3, $4, 'running', now() - interval '30 days', $5, $5)
+                """, [Guid.CreateVersion7(), d.Session.OrganizationId, experimentAgent, System.Text.Json.Nodes.JsonNode.Parse("""
+                    [{"name": "formal", "weight": 1, "prompt": "Greet formally and get to the point."},
+                     {"name": "friendly", "weight": 1, "prompt": "Greet warmly by first name.", "temperature": 0.8}]
+                    """), d.OwnerId], d.Ct);
+            var conversations = await d.Session.QueryAsync("SELECT id, status FROM conversations WHERE organization_id = $1 AND agent_id = $2 ORDER BY started_at, id",
+                [d.Session.OrganizationId, experimentAgent], r => (Id: r.GetGuid(0), Status: r.GetString(1)), d.Ct);
+            foreach (var (id, status) in conversations)
             {
-                test_name = "greeting_tone", variant, customer_id = c.Id,
-                conversation_id = d.Ids.TryGetValue($"conversation:support:{k}", out var conv) ? conv : (Guid?)null,
-                outcome = variant == "B" && k != 3 ? "resolved" : "escalated", metric_value = variant == "A" ? 4.1 + k * 0.05 : 4.5 + k * 0.05,
-                timestamp = d.DaysAgo(k + 1), extra_metadata = new { variant_description = variant == "A" ? "formal" : "friendly" },
-            });
-            k++;
+                await Modules.Analytics.Experiments.ExperimentAssignment.AssignAsync(d.Session, id, d.Ct);
+                if (status != "active") await Modules.Analytics.Experiments.ExperimentAssignment.RecordOutcomeAsync(d.Session, id, d.Ct);
+            }
         }
 
         // Product analytics events and the activity feed, about real rows.
