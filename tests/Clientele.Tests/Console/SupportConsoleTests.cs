@@ -45,7 +45,10 @@ public sealed class SupportConsoleTests(ConsoleFixture app) : ConsoleTests(app)
         await App.CheckPageAsync(staff, "admin-organizations");
         await desk.GotoAsync("/admin/tickets");
         await App.CheckPageAsync(staff, "admin-tickets");
-        await desk.GetByRole(AriaRole.Link, new() { Name = "Invoice PDF shows the old address" }).ClickAsync();
+        // The queue spans every organization (other tests' tenants open tickets too): open this one by its link.
+        var link = desk.Locator($"a[href='/admin/tickets/{ticketId}']");
+        await Assertions.Expect(link).ToHaveTextAsync("Invoice PDF shows the old address");
+        await link.ClickAsync();
         await desk.WaitForURLAsync(new System.Text.RegularExpressions.Regex($"/admin/tickets/{ticketId}$"));
         await desk.GetByLabel("Reply or note").FillAsync("Note: the address lives in settings.billing_address, check the PDF cache.");
         await desk.GetByLabel("Internal note").CheckAsync();
