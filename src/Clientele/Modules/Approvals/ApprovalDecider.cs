@@ -1,5 +1,4 @@
 using System.Globalization;
-using Clientele.Modules.Agents.Copilot;
 using Clientele.Platform.Database;
 using Clientele.Platform.Errors;
 using Microsoft.Extensions.Logging;

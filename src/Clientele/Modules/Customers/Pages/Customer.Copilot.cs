@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Clientele.Modules.Agents.Copilot;
+using Clientele.Modules.Success.Copilot;
 using Clientele.Platform.Audit;
 using Clientele.Platform.Database;
 using Clientele.Platform.Errors;

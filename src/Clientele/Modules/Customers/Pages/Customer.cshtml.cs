@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using Clientele.Modules.Agents.Copilot;
+using Clientele.Modules.Success.Copilot;
 using Clientele.Platform.Errors;
 using Clientele.Platform.Resources;
 using Clientele.Platform.WebConsole;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Clientele.Modules.Agents.Copilot;
 using Clientele.Modules.Success.Health;
 using Clientele.Modules.Success.Qbrs;
 using Clientele.Modules.Success.SavePlays;

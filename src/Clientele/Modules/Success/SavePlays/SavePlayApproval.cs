@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Clientele.Modules.Agents.Copilot;
+using Clientele.Modules.Success.Copilot;
 using Clientele.Modules.Approvals;
 using Clientele.Platform.Audit;
 using Clientele.Platform.Database;
