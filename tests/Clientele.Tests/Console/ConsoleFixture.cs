@@ -41,15 +41,23 @@ public sealed partial class ConsoleFixture : ChannelsFixture
             c["Smtp:Port"] = Smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
             c["Smtp:EnableSsl"] = "false";
             c["Smtp:FromAddress"] = "console@clientele.test";
+            // "Add to Slack" goes to a fake Slack on loopback (consent screen and Web API).
+            c["Slack:ClientId"] = Fakes.FakeSlack.ClientId;
+            c["Slack:ClientSecret"] = Fakes.FakeSlack.ClientSecret;
+            c["Slack:SigningSecret"] = Fakes.FakeSlack.SigningSecret;
+            c["Slack:ApiBase"] = new Uri(Slack.BaseAddress, "api/").ToString();
+            c["Slack:AuthorizeUrl"] = new Uri(Slack.BaseAddress, "oauth/v2/authorize").ToString();
             return c;
         }
     }
 
     public Fakes.SmtpSink Smtp { get; private set; } = null!;
+    public Fakes.FakeSlack Slack { get; private set; } = null!;
 
     public override async Task InitializeAsync()
     {
         Smtp = await Fakes.SmtpSink.StartAsync();
+        Slack = await Fakes.FakeSlack.StartAsync();
         await base.InitializeAsync();
         Directory.CreateDirectory(ScreensDir);
         _playwright = await Playwright.CreateAsync();
@@ -67,6 +75,7 @@ public sealed partial class ConsoleFixture : ChannelsFixture
         _playwright.Dispose();
         await base.DisposeAsync();
         await Smtp.DisposeAsync();
+        await Slack.DisposeAsync();
     }
 
     /// <summary>A browser page with its own cookies, signed in as the user when given. Problems (script errors, CSP, 5xx) are collected.</summary>

@@ -13,5 +13,7 @@ public sealed class NotificationPreference : ITenantEntity
     public bool InAppEnabled { get; set; } = true;
     public bool EmailEnabled { get; set; } = true;
     public string EmailFrequency { get; set; } = "immediate";
+    /// <summary>Also post this type to the user's Slack connection (migration 0118; off unless chosen).</summary>
+    public bool SlackEnabled { get; set; }
     public DateTime UpdatedAt { get; set; }
 }
