@@ -30,7 +30,9 @@ internal static partial class DemoData
         await d.CreateAsync("slack_connections", new
         {
             user_id = head.Id, team_id = "T0DEMONW1", bot_token = "xoxb-demo-bot", user_token = "xoxp-demo-user",
-            scopes = new[] { "chat:write", "channels:read", "users:read" }, metadata = new { team_name = "Northwind Demo", channel = "#customer-success" },
+            scopes = new[] { "chat:write", "channels:read", "users:read" }, metadata = new { team_name = "Northwind Demo" },
+            // Where /app/settings/slack says this CSM's notifications go; no types are chosen, so nothing is posted with the demo token.
+            slack_user_id = "U0DEMOCSM1", channel_id = "#customer-success",
         });
     }
 }
