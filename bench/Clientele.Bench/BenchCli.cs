@@ -32,6 +32,9 @@ public static class BenchCli
             case "renewal-run":
                 await BillingBench.RenewalRunAsync(args.Length > 1 && int.TryParse(args[1], out var subs) ? subs : 100_000);
                 return 0;
+            case "import":
+                await ImportBench.RunAsync(args.Length > 1 && int.TryParse(args[1], out var ir) ? ir : 100_000);
+                return 0;
             case "analytics-ingest":
                 await AnalyticsBench.IngestAsync(args.Length > 1 && int.TryParse(args[1], out var ab) ? ab : 200, workers: 4);
                 return 0;
@@ -45,7 +48,7 @@ public static class BenchCli
                 await WebhookCrashBench.RunAsync();
                 return 0;
             default:
-                Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Clientele.Bench -- [resource-api|webhooks|webhooks-crash|pipeline|engine|login-timing|automation|console|usage-ingest|renewal-run|analytics-ingest|analytics-rollup] [seconds-per-round]");
+                Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Clientele.Bench -- [resource-api|webhooks|webhooks-crash|pipeline|engine|login-timing|automation|console|usage-ingest|renewal-run|analytics-ingest|analytics-rollup|import] [seconds-per-round]");
                 return 2;
         }
     }

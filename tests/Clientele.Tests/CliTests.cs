@@ -50,6 +50,17 @@ public sealed class CliTests
         key.Code.ShouldBe(0, key.Output);
         key.Output.Trim().Split('\n').Last().ShouldStartWith("clt_live_");
 
+        // import: the CSV upserted by email with a progress bar; a second run updates the same rows.
+        var csvPath = Path.Combine(Path.GetTempPath(), $"cli-leads-{Guid.NewGuid():N}.csv");
+        await File.WriteAllTextAsync(csvPath, "email,name,company\nada@cli.test,Ada,Engines\ngrace@cli.test,Grace,Navy\n,Nobody,None\n");
+        var imported = await RunAsync(conn, "import", "--organization", orgId, "--table", "leads", "--file", csvPath);
+        imported.Code.ShouldBe(0, imported.Output);
+        imported.Output.ShouldContain("2 created, 0 updated, 1 refused");
+        imported.Output.ShouldContain("row 3: email");
+        var again = await RunAsync(conn, "import", "--organization", orgId, "--table", "leads", "--file", csvPath);
+        again.Output.ShouldContain("0 created, 2 updated, 1 refused");
+        (await RunAsync(conn, "import", "--organization", orgId, "--table", "invoices", "--file", csvPath)).Code.ShouldBe(2);
+
         var missing = await RunAsync(conn, "create-org", "--name", "No owner");
         missing.Code.ShouldNotBe(0);
     }

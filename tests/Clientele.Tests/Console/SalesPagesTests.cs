@@ -113,4 +113,33 @@ public sealed class SalesPagesTests(ConsoleFixture app) : ConsoleTests(app)
         await using var viewer = await OpenAsync(demo.ViewerEmail, $"/app/leads/{lead}");
         (await viewer.Page.Locator("#actions-heading").CountAsync()).ShouldBe(0);
     }
+
+    [Fact]
+    public async Task The_import_page_shows_the_dry_run_report_row_by_row_then_imports()
+    {
+        var demo = await DemoAsync();
+        var h = demo.Owner.Http;
+        await using var cp = await OpenAsync(demo.MemberEmail, "/app/imports");
+        var page = cp.Page;
+        var marker = Guid.NewGuid().ToString("N")[..8];
+        var csv = $"email,name,need_score\nok-{marker}@import.test,Okay Lead,0.5\n,No Email,0.2\nbad-{marker}@import.test,Bad Need,lots\n";
+        await page.Locator("#table").SelectOptionAsync("leads");
+        await page.Locator("#file").SetInputFilesAsync(new FilePayload { Name = "leads.csv", MimeType = "text/csv", Buffer = System.Text.Encoding.UTF8.GetBytes(csv) });
+        await page.Locator("#dry_run").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Import" }).ClickAsync();
+        await page.Locator("#report-heading").WaitForAsync();
+        (await page.Locator("[data-count=created]").InnerTextAsync()).ShouldBe("1");
+        (await page.Locator("[data-count=errors]").InnerTextAsync()).ShouldBe("2");
+        (await page.Locator("#import-errors tbody tr").CountAsync()).ShouldBe(2);
+        (await h.CountAsync($"leads?email=ok-{marker}@import.test")).ShouldBe(0);
+        await App.CheckPageAsync(cp, "imports");
+
+        await page.Locator("#table").SelectOptionAsync("leads");
+        await page.Locator("#file").SetInputFilesAsync(new FilePayload { Name = "leads.csv", MimeType = "text/csv", Buffer = System.Text.Encoding.UTF8.GetBytes(csv) });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Import" }).ClickAsync();
+        await page.Locator("#report-heading").WaitForAsync();
+        (await page.Locator("#report-heading").InnerTextAsync()).ShouldStartWith("Import of leads");
+        (await h.CountAsync($"leads?email=ok-{marker}@import.test")).ShouldBe(1);
+        cp.Problems.ShouldBeEmpty();
+    }
 }

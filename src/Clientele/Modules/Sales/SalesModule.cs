@@ -36,12 +36,15 @@ public sealed class SalesModule : IModule
             .Computed<bool>("is_accepted", "(status = 'accepted')")
             .Describe("Price quotes with line items (description, quantity, unit_price, discount %); numbered Q-YYYY-NNNNNN when sent, gapless per organization.");
         r.Hide("quote_number_sequences");
+        r.Table("imports").ReadOnly()
+            .Describe("CSV imports (POST /api/v1/imports, multipart): table, mapping, dry run, progress counts and the first 1,000 per-row errors.");
     }
 
     public void AddServices(IServiceCollection services, IConfiguration config)
     {
         services.AddSingleton<QuoteTokens>();
         services.AddSingleton<QuoteExpiry>();
+        services.AddSingleton<Imports.ImportRunner>();
         services.AddSystemJob("sales.quote_expiry", config["Sales:QuoteExpiryCron"] ?? "0 */15 * * * ?",
             (run, ct) => run.Services.GetRequiredService<QuoteExpiry>().RunAsync(DateTime.UtcNow, ct), "Expire sent quotes past their valid_until");
     }
@@ -50,5 +53,6 @@ public sealed class SalesModule : IModule
     {
         SalesApi.Map(api);
         QuotesApi.Map(api);
+        Imports.ImportsApi.Map(api);
     }
 }

@@ -13,15 +13,15 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Spectre = System.Console;
+using Out = System.Console;
 using Microsoft.AspNetCore.Http;
 
 namespace Clientele.Platform.Cli;
 
-/// <summary>The command line: serve (default), migrate, create-org, create-api-key, create-admin, seed-demo.</summary>
+/// <summary>The command line: serve (default), migrate, create-org, create-api-key, create-admin, seed-demo, import.</summary>
 public static class ClienteleCli
 {
-    private static readonly string[] Commands = ["migrate", "create-org", "create-api-key", "seed-demo", "create-admin", "--help", "-h", "-?", "--version"];
+    private static readonly string[] Commands = ["migrate", "create-org", "create-api-key", "seed-demo", "create-admin", "import", "--help", "-h", "-?", "--version"];
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -38,7 +38,7 @@ public static class ClienteleCli
             using var loggers = LoggerFactory.Create(l => l.AddSimpleConsole(o => o.SingleLine = true));
             var config = new ConfigurationBuilder().AddEnvironmentVariables().Build();
             var db = await DatabaseBootstrap.PrepareAsync(config, loggers, migrate: true, ct);
-            Spectre.WriteLine($"Database is up to date ({Migrator.Embedded().Count} migrations).");
+            Out.WriteLine($"Database is up to date ({Migrator.Embedded().Count} migrations).");
             if (db.Local is not null) await db.Local.StopAsync();
             return 0;
         });
@@ -52,8 +52,8 @@ public static class ClienteleCli
         createOrg.SetAction(async (p, ct) => await WithAppAsync(async sp =>
         {
             var json = await AuthApi.CreateOrganizationAsync(sp, new TenantContext { ActorType = "system" }, p.GetValue(orgName)!, p.GetValue(ownerName)!, p.GetValue(email)!, p.GetValue(password)!, ct);
-            Spectre.WriteLine($"Organization {json["organization"]!["id"]} created.");
-            Spectre.WriteLine($"API key (shown once): {json["api_key"]!["key"]}");
+            Out.WriteLine($"Organization {json["organization"]!["id"]} created.");
+            Out.WriteLine($"API key (shown once): {json["api_key"]!["key"]}");
             return 0;
         }));
         root.Subcommands.Add(createOrg);
@@ -65,7 +65,7 @@ public static class ClienteleCli
         createKey.SetAction(async (p, ct) => await WithAppAsync(async sp =>
         {
             var key = await ApiKeyCommands.CreateAsync(sp, p.GetValue(org), p.GetValue(keyName)!, p.GetValue(scopes)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries), ct);
-            Spectre.WriteLine(key);
+            Out.WriteLine(key);
             return 0;
         }));
         root.Subcommands.Add(createKey);
@@ -108,10 +108,11 @@ public static class ClienteleCli
         seed.SetAction(async (_, ct) => await WithAppAsync(async sp =>
         {
             var demo = await DemoSeeder.EnsureAsync(sp, ct);
-            Spectre.WriteLine(demo.Describe());
+            Out.WriteLine(demo.Describe());
             return 0;
         }));
         root.Subcommands.Add(seed);
+        root.Subcommands.Add(Modules.Sales.Imports.ImportCommand.Create(WithAppAsync));
 
         return await root.Parse(args).InvokeAsync();
     }
@@ -147,18 +148,18 @@ public static class ClienteleCli
         {
             var urls = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
             var url = urls.FirstOrDefault() ?? "http://localhost:5000";
-            Spectre.WriteLine();
-            Spectre.WriteLine($"  Clientele is running at {url}");
-            Spectre.WriteLine(demo is null ? $"  Console:    {url}" : $"  Console:    open {url} and sign in with {demo.Email} / {demo.Password ?? "(the password in .clientele/demo-credentials.json)"}");
-            Spectre.WriteLine($"  API docs:   {url}/docs   (OpenAPI: {url}/openapi/v1.json)");
-            if (db.Local is not null) Spectre.WriteLine($"  Database:   local PostgreSQL in {db.Local.DataDir} (port {db.Local.Port})");
+            Out.WriteLine();
+            Out.WriteLine($"  Clientele is running at {url}");
+            Out.WriteLine(demo is null ? $"  Console:    {url}" : $"  Console:    open {url} and sign in with {demo.Email} / {demo.Password ?? "(the password in .clientele/demo-credentials.json)"}");
+            Out.WriteLine($"  API docs:   {url}/docs   (OpenAPI: {url}/openapi/v1.json)");
+            if (db.Local is not null) Out.WriteLine($"  Database:   local PostgreSQL in {db.Local.DataDir} (port {db.Local.Port})");
             if (demo is not null)
             {
-                Spectre.WriteLine(demo.Describe());
-                if (demo.WebchatKey is not null) Spectre.WriteLine($"  Webchat:    {url}/webchat/{demo.WebchatKey}/try   (the demo's website chat)");
-                Spectre.WriteLine($"  Try:        curl -H 'Authorization: Bearer {demo.ApiKey}' {url}/api/v1/customers?limit=3");
+                Out.WriteLine(demo.Describe());
+                if (demo.WebchatKey is not null) Out.WriteLine($"  Webchat:    {url}/webchat/{demo.WebchatKey}/try   (the demo's website chat)");
+                Out.WriteLine($"  Try:        curl -H 'Authorization: Bearer {demo.ApiKey}' {url}/api/v1/customers?limit=3");
             }
-            Spectre.WriteLine();
+            Out.WriteLine();
         });
         await app.RunAsync();
         return 0;

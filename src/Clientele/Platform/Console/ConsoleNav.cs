@@ -16,6 +16,7 @@ public static class ConsoleNav
         new("Success", "/app/success", "♥"),
         new("Pipeline", "/app/pipeline", "↗"),
         new("Leads", "/app/leads", "☆"),
+        new("Imports", "/app/imports", "⇪"),
         new("Approvals", "/app/approvals", "✓"),
         new("Agents", "/app/agents", "✦"),
         new("Automation", "/app/automation", "⟳"),

@@ -22,7 +22,7 @@ public sealed class RequestGuardsMiddleware(RequestDelegate next, IConfiguration
         .Split([',', ' '], StringSplitOptions.RemoveEmptyEntries).Select(o => o.TrimEnd('/')).ToArray();
 
     /// <summary>The endpoints that take a file as multipart/form-data (POST only).</summary>
-    public static readonly string[] Uploads = ["/api/v1/contracts"];
+    public static readonly string[] Uploads = ["/api/v1/imports", "/api/v1/contracts"];
 
     /// <summary>Upload endpoints under a record: (prefix, suffix) around one id segment.</summary>
     public static readonly (string Prefix, string Suffix)[] RecordUploads = [("/api/v1/meetings/", "/transcript")];

@@ -10,6 +10,7 @@ namespace Clientele.Platform.Resources;
 /// <summary>
 /// /api/v1/{table}: list, get, create, patch, delete for every registered tenant table
 /// (DESIGN §4). Module endpoints with literal paths take precedence over these routes.
+/// A list is CSV with GET /api/v1/{table}.csv or Accept: text/csv (ResourceCsv).
 /// </summary>
 public static class ResourceApi
 {
@@ -42,7 +43,14 @@ public static class ResourceApi
 
     private static async Task<IResult> List(string table, HttpContext ctx, ResourceRegistry registry, ResourceStore store, TenantSessions sessions, TenantContext tenant)
     {
+        var csv = ResourceCsv.Wanted(ctx.Request, ref table);
         var def = Resolve(registry, table);
+        if (csv)
+        {
+            await using var cs = sessions.Open(tenant);
+            await ResourceCsv.WriteAsync(ctx, def, store, cs, tenant.IsAdmin);
+            return Results.Empty;
+        }
         var q = ListQuery.Parse(def, ctx.Request.Query, tenant.IsAdmin);
         await using var s = sessions.Open(tenant);
         var result = await store.ListAsync(s, def, q, ctx.RequestAborted);

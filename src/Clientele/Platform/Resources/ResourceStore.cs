@@ -114,7 +114,7 @@ public sealed class ResourceStore(ResourceRegistry registry, BodyBinder binder)
 
     /// <param name="serverValues">Columns the server sets beside the body (e.g. users.password_hash from a write-only password).</param>
     public async Task<ResourceResult> CreateAsync(TenantSession s, ResourceDefinition def, JsonElement body, CancellationToken ct,
-        IReadOnlyList<(string Column, object Value)>? serverValues = null)
+        IReadOnlyList<(string Column, object Value)>? serverValues = null, bool commit = true)
     {
         var values = binder.Bind(def, body, create: true);
         var id = Guid.CreateVersion7();
@@ -143,12 +143,12 @@ public sealed class ResourceStore(ResourceRegistry registry, BodyBinder binder)
         await AuditWriter.WriteAsync(s, def.Table, id, "create", new JsonObject { ["after"] = JsonNode.Parse(json) }, ct);
         await ActivityFeed.RecordAsync(s, def.Table, id, "created", JsonNode.Parse(json) as JsonObject, ct);
         await DomainEvents.PublishChangeAsync(s, def.Table, "created", id, JsonNode.Parse(json)!.AsObject(), null, ct);
-        await s.CommitAsync(ct);
+        if (commit) await s.CommitAsync(ct);
         return new ResourceResult(json, ETagOf(json), id);
     }
 
     public async Task<ResourceResult> UpdateAsync(TenantSession s, ResourceDefinition def, Guid id, JsonElement body, string? ifMatch, CancellationToken ct,
-        IReadOnlyList<(string Column, object Value)>? serverValues = null)
+        IReadOnlyList<(string Column, object Value)>? serverValues = null, bool commit = true)
     {
         var values = binder.Bind(def, body, create: false);
         await s.BeginAsync(ct);
@@ -179,7 +179,7 @@ public sealed class ResourceStore(ResourceRegistry registry, BodyBinder binder)
         await ActivityFeed.RecordAsync(s, def.Table, id, "updated", JsonNode.Parse(json) as JsonObject, ct);
         if (diff["before"]!.AsObject().Count > 0)
             await DomainEvents.PublishChangeAsync(s, def.Table, "updated", id, JsonNode.Parse(json)!.AsObject(), diff["before"]!.AsObject().DeepClone().AsObject(), ct);
-        await s.CommitAsync(ct);
+        if (commit) await s.CommitAsync(ct);
         return new ResourceResult(json, ETagOf(json), id);
     }
 
