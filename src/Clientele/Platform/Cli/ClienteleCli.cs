@@ -89,10 +89,10 @@ public static class ClienteleCli
                 {
                     var created = await StaffAccounts.CreateAsync(sp.GetRequiredService<DatabaseSettings>(), sp.GetRequiredService<StaffTwoFactor>(),
                         p.GetValue(staffEmail)!, p.GetValue(staffName)!, p.GetValue(staffRole)!, p.GetValue(staffPassword)!, ct);
-                    Spectre.WriteLine($"Staff member {created.Id} created ({p.GetValue(staffRole)}). Sign in at /admin/login.");
-                    Spectre.WriteLine("Two-factor: add this to an authenticator app now; it is shown once.");
-                    Spectre.WriteLine($"  Secret:      {created.Secret}");
-                    Spectre.WriteLine($"  otpauth URI: {created.OtpAuthUri}");
+                    Out.WriteLine($"Staff member {created.Id} created ({p.GetValue(staffRole)}). Sign in at /admin/login.");
+                    Out.WriteLine("Two-factor: add this to an authenticator app now; it is shown once.");
+                    Out.WriteLine($"  Secret:      {created.Secret}");
+                    Out.WriteLine($"  otpauth URI: {created.OtpAuthUri}");
                     return 0;
                 }
                 catch (InvalidOperationException e)

@@ -124,6 +124,8 @@ public sealed class ImportRunner(TenantSessions sessions, ResourceStore store, R
         await s.ExecuteAsync("SAVEPOINT import_row", [], ct);
         try
         {
+            // The key matched case-insensitively; an update keeps the row's own spelling of it.
+            if (existing is not null) foreach (var k in key) body.Remove(k);
             var json = JsonSerializer.SerializeToElement(body);
             if (existing is { } found) await store.UpdateAsync(s, def, found, json, null, ct, commit: false);
             else await store.CreateAsync(s, def, json, ct, commit: false);
