@@ -37,6 +37,8 @@ public sealed class DemoContext(ResourceStore store, ResourceRegistry registry, 
     /// <summary>One instant for the whole fill, so that relative dates agree with each other.</summary>
     public DateTime Now { get; } = DateTime.UtcNow;
     public DateOnly Today => DateOnly.FromDateTime(Now);
+    /// <summary>The app's services, for fillers that run a module's own use case (which opens its own sessions).</summary>
+    public IServiceProvider? Services { get; init; }
     public List<DemoUser> Users { get; } = [];
     public List<DemoCustomer> Customers { get; } = [];
     /// <summary>Ids other modules refer to, by a short name ("agent:whatsapp", "conversation:support:0", ...).</summary>

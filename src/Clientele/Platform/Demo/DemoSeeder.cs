@@ -87,7 +87,7 @@ public static class DemoSeeder
         var store = sp.GetRequiredService<ResourceStore>();
         var tenant = new TenantContext { OrganizationId = orgId, UserId = ownerId, Role = Roles.Owner, ActorType = "system" };
         await using var session = sp.GetRequiredService<TenantSessions>().Open(tenant);
-        var d = new DemoContext(store, registry, session, ownerId, ct);
+        var d = new DemoContext(store, registry, session, ownerId, ct) { Services = sp };
         await TeamAndCustomersAsync(d);
         // Order matters only where a module refers to another's rows.
         await DemoData.CustomerRecordsAsync(d);
@@ -100,6 +100,7 @@ public static class DemoSeeder
         await DemoData.MeetingsAsync(d);
         await DemoData.IntegrationsAsync(d);
         await DemoData.SalesAsync(d);
+        await DemoData.LeadImportAsync(d);
         await DemoData.SuccessAsync(d);
         await DemoData.AnalyticsAsync(d);
         await DemoData.AutomationAsync(d);
