@@ -6,7 +6,7 @@ using Xunit;
 
 namespace Clientele.Tests.Success;
 
-/// <summary>Issue 11 item 4: expansion opportunities detected from seats and usage, once per cause, valued from the plan catalogue.</summary>
+/// <summary>Issue 11 item 4: expansion opportunities detected from seats, usage and features beyond the plan, once per cause, valued from the plan catalogue.</summary>
 public sealed class ExpansionTests(HealthFixture app) : IClassFixture<HealthFixture>
 {
     [Fact]
@@ -68,6 +68,57 @@ public sealed class ExpansionTests(HealthFixture app) : IClassFixture<HealthFixt
         o["evidence"]!["growth_percent"]!.GetValue<double>().ShouldBe(40.0);
         (await OpportunitiesAsync(t, flat)).ShouldBeEmpty();
     }
+
+    [Fact]
+    public async Task A_feature_used_beyond_the_plan_proposes_the_plan_that_includes_it_and_a_listed_feature_proposes_nothing()
+    {
+        var t = await app.SignupAsync();
+        await PlansAsync(t);
+        await ExecAsync(t, """
+            UPDATE plans SET included_features = CASE code WHEN 'basic' THEN ARRAY['inbox', 'reports'] ELSE ARRAY['inbox', 'reports', 'api_access', 'sso'] END
+            WHERE organization_id = $1
+            """);
+        var beyond = await t.Http.CreateCustomerAsync(new { name = "API User" });
+        var within = await t.Http.CreateCustomerAsync(new { name = "Reports Only" });
+        var old = await t.Http.CreateCustomerAsync(new { name = "Tried Once Long Ago" });
+        foreach (var c in new[] { beyond, within, old }) await SubscriptionAsync(t, c, "basic", seats: 10, used: 4);
+        await FeatureAsync(t, beyond, "api_access", 120, daysAgo: 2);
+        await FeatureAsync(t, beyond, "api_access", 30, daysAgo: 9);
+        await FeatureAsync(t, beyond, "reports", 50, daysAgo: 1);
+        await FeatureAsync(t, within, "reports", 80, daysAgo: 1);
+        await FeatureAsync(t, old, "sso", 5, daysAgo: 45); // outside the 30 days
+
+        foreach (var c in new[] { beyond, within, old }) await t.Http.PostJsonAsync($"/api/v1/customers/{c}/recompute_health", new { });
+        var o = (await OpportunitiesAsync(t, beyond)).Single()!;
+        o["cause"]!.GetValue<string>().ShouldBe("feature_beyond_plan");
+        o["opportunity_type"]!.GetValue<string>().ShouldBe("upgrade");
+        o["product_line"]!.GetValue<string>().ShouldBe("Premium");
+        o["estimated_value"]!.GetValue<decimal>().ShouldBe(1440m); // (120 + 10 × 20 − 50 − 10 × 15) × 12
+        o["evidence"]!["features_beyond_plan"]!.AsArray().Select(x => x!.GetValue<string>()).ShouldBe(["api_access"]);
+        o["evidence"]!["uses_last_30d"]!.GetValue<int>().ShouldBe(150);
+        o["use_case"]!.GetValue<string>().ShouldContain("api_access");
+        (await OpportunitiesAsync(t, within)).ShouldBeEmpty();
+        (await OpportunitiesAsync(t, old)).ShouldBeEmpty();
+
+        // Once per cause.
+        await t.Http.PostJsonAsync($"/api/v1/customers/{beyond}/recompute_health", new { });
+        (await OpportunitiesAsync(t, beyond)).Count.ShouldBe(1);
+
+        // A plan that lists no features detects nothing; the catalogue's list is part of the plans resource.
+        var unlisted = await t.Http.CreateCustomerAsync(new { name = "Unlisted Plan" });
+        await ExecAsync(t, "INSERT INTO plans (id, organization_id, code, billing_cycle, name, base_price, price_per_seat) VALUES (gen_random_uuid(), $1, 'enterprise', 'monthly', 'Enterprise', 500, 30)");
+        await SubscriptionAsync(t, unlisted, "enterprise", seats: 10, used: 4);
+        await FeatureAsync(t, unlisted, "api_access", 10, daysAgo: 1);
+        await t.Http.PostJsonAsync($"/api/v1/customers/{unlisted}/recompute_health", new { });
+        (await OpportunitiesAsync(t, unlisted)).ShouldBeEmpty();
+        var plans = (await t.Http.GetJsonAsync("/api/v1/plans?code=basic")).Json!["data"]!.AsArray();
+        plans.Single()!["included_features"]!.AsArray().Select(x => x!.GetValue<string>()).ShouldBe(["inbox", "reports"]);
+    }
+
+    private async Task FeatureAsync(AppFixture.Tenant t, Guid customer, string feature, int uses, int daysAgo) => await ExecAsync(t, $"""
+        INSERT INTO feature_usage (id, organization_id, customer_id, feature_name, usage_count, last_used_at, date)
+        VALUES (gen_random_uuid(), $1, '{customer}', '{feature}', {uses}, now() - interval '{daysAgo} days', current_date - {daysAgo})
+        """);
 
     private static async Task<JsonArray> OpportunitiesAsync(AppFixture.Tenant t, Guid customer) =>
         (await t.Http.GetJsonAsync($"/api/v1/expansion_opportunities?customer_id={customer}")).Json!["data"]!.AsArray();

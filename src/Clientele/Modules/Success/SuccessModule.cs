@@ -48,6 +48,7 @@ public sealed class SuccessModule : IModule
         // The sweep: every customer, on one node of the cluster, nightly by default.
         services.AddSingleton<HealthSweep>();
         services.AddSingleton<Transcripts.MeetingAnalyzer>();
+        services.AddSingleton<Transcripts.TranscriptModel>();
         services.AddSingleton<Approvals.IApprovalAction, SavePlays.SavePlayApproval>();
         services.AddSystemJob("success.health_sweep", config["Success:HealthSweepCron"] ?? "0 0 2 * * ?",
             (run, ct) => run.Services.GetRequiredService<HealthSweep>().RunAsync(ct), "Recompute every customer's health, risk signals and health events");

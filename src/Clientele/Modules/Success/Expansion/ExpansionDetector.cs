@@ -12,7 +12,10 @@ namespace Clientele.Modules.Success.Expansion;
 /// Each cause creates one opportunity (a partial unique index: one open per customer and cause; not
 /// again within 180 days of the last one, so a CSM's "lost" stays lost), valued from the billing plan
 /// catalogue when the plan is in it. A meeting analysis of the last 30 days with medium or high
-/// expansion potential (more seats, another team, an upgrade said out loud) is the third cause.
+/// expansion potential (more seats, another team, an upgrade said out loud) is the third cause. The
+/// fourth: a feature used in the last 30 days (feature_usage) that the customer's plan does not
+/// include (plans.included_features, when the catalogue lists them), valued as the upgrade to the
+/// cheapest plan that includes every such feature.
 /// </summary>
 public static class ExpansionDetector
 {
@@ -20,6 +23,7 @@ public static class ExpansionDetector
     public const int SeatDays = 14;
     public const double UsageGrowthPercent = 30;
     public const int CooldownDays = 180;
+    public const int FeatureDays = 30;
     private static readonly string[] PlanOrder = ["free", "basic", "premium", "enterprise"];
 
     /// <summary>The facts one customer's detection reads (one row per customer).</summary>
@@ -48,6 +52,13 @@ public static class ExpansionDetector
         public Guid? MeetingId { get; set; }
         public DateTime? MeetingAnalyzedAt { get; set; }
         public string? MeetingSignals { get; set; }
+        /// <summary>Features used in the last 30 days that the plan does not include, comma-separated (null when the plan lists no features).</summary>
+        public string? FeaturesBeyond { get; set; }
+        public int? FeatureUses { get; set; }
+        public string? FeaturePlan { get; set; }
+        public string? FeaturePlanName { get; set; }
+        public decimal? FeaturePlanBasePrice { get; set; }
+        public decimal? FeaturePlanPricePerSeat { get; set; }
     }
 
     /// <summary>An opportunity the rules found.</summary>
@@ -58,7 +69,9 @@ public static class ExpansionDetector
                s.arr AS subscription_arr, w.seat_days_measured, w.min_active14,
                g.dau_days_recent, g.dau_days_before, g.dau_recent, g.dau_before,
                p.price_per_seat, p.base_price, nx.code AS next_plan, nx.name AS next_plan_name, nx.base_price AS next_base_price, nx.price_per_seat AS next_price_per_seat,
-               ms.id AS meeting_analysis_id, ms.meeting_id, ms.analyzed_at AS meeting_analyzed_at, ms.signals AS meeting_signals
+               ms.id AS meeting_analysis_id, ms.meeting_id, ms.analyzed_at AS meeting_analyzed_at, ms.signals AS meeting_signals,
+               fb.names AS features_beyond, fb.uses AS feature_uses, fp.code AS feature_plan, fp.name AS feature_plan_name,
+               fp.base_price AS feature_plan_base_price, fp.price_per_seat AS feature_plan_price_per_seat
         FROM customers c
         LEFT JOIN LATERAL (
           SELECT x.plan, x.billing_cycle, x.seats_total, x.seats_used, x.arr FROM subscriptions x
@@ -86,6 +99,18 @@ public static class ExpansionDetector
           WHERE a.organization_id = c.organization_id AND a.customer_id = c.id AND a.analyzed_at > @now - interval '30 days'
             AND a.expansion_potential IN ('medium', 'high') AND jsonb_typeof(a.expansion_signals) = 'array'
           ORDER BY a.analyzed_at DESC LIMIT 1) ms ON true
+        LEFT JOIN LATERAL (
+          SELECT string_agg(DISTINCT u.feature_name, ',' ORDER BY u.feature_name) AS names, sum(u.usage_count)::int AS uses,
+                 array_agg(DISTINCT u.feature_name::text) AS list
+          FROM feature_usage u
+          WHERE u.organization_id = c.organization_id AND u.customer_id = c.id AND u.deleted_at IS NULL AND u.usage_count > 0
+            AND u.date > @now::date - @featureDays AND u.date <= @now::date
+            AND cardinality(p.included_features) > 0 AND NOT (u.feature_name = ANY(p.included_features))) fb ON true
+        LEFT JOIN LATERAL (
+          SELECT q.code, q.name, q.base_price, q.price_per_seat FROM plans q
+          WHERE q.organization_id = c.organization_id AND q.billing_cycle = s.billing_cycle AND q.is_active AND q.deleted_at IS NULL
+            AND q.code <> s.plan AND fb.list IS NOT NULL AND q.included_features @> fb.list
+          ORDER BY q.base_price + q.price_per_seat * greatest(coalesce(s.seats_total, 0), 1), q.code LIMIT 1) fp ON true
         WHERE c.organization_id = @org AND c.id = ANY(@ids) AND c.deleted_at IS NULL AND coalesce(c.stage, '') <> 'churned'
         """;
 
@@ -93,7 +118,7 @@ public static class ExpansionDetector
     public static async Task<List<Found>> RunAsync(TenantSession s, IReadOnlyCollection<Guid> customers, DateTime now, CancellationToken ct)
     {
         if (customers.Count == 0) return [];
-        var facts = await s.QueryAsync<Facts>(Sql, new { org = s.OrganizationId, ids = customers.ToArray(), now = DateTime.SpecifyKind(now, DateTimeKind.Utc), order = PlanOrder }, ct);
+        var facts = await s.QueryAsync<Facts>(Sql, new { org = s.OrganizationId, ids = customers.ToArray(), now = DateTime.SpecifyKind(now, DateTimeKind.Utc), order = PlanOrder, featureDays = FeatureDays }, ct);
         var found = facts.SelectMany(Detect).ToList();
         var created = new List<Found>();
         foreach (var f in found)
@@ -172,7 +197,31 @@ public static class ExpansionDetector
                     ["seats_mentioned"] = seats, ["price_per_seat"] = f.PricePerSeat, ["valued_from"] = value is null ? null : "plans",
                 });
         }
+        if (BeyondPlan(f, perYear) is { } beyond) yield return beyond;
     }
+
+    /// <summary>Features the customer used that its plan does not include: the upgrade to the cheapest plan that includes them all, or an add-on to sell.</summary>
+    private static Found? BeyondPlan(Facts f, int perYear)
+    {
+        if (f.FeaturesBeyond is not { Length: > 0 } names) return null;
+        var features = names.Split(',');
+        var seats = Math.Max(f.SeatsTotal, 1);
+        decimal? value = f.FeaturePlan is not null && f.FeaturePlanBasePrice is { } nb
+            ? Math.Max(0, (nb + (f.FeaturePlanPricePerSeat ?? 0) * seats - (f.BasePrice ?? 0) - (f.PricePerSeat ?? 0) * seats) * perYear) : null;
+        var list = string.Join(", ", features);
+        var upgrade = f.FeaturePlanName ?? f.FeaturePlan;
+        return new Found(f.CustomerId, "feature_beyond_plan", upgrade is null ? "cross-sell" : "upgrade", upgrade ?? Cut(list, 100), value, 50,
+            $"Used {(features.Length == 1 ? "a feature" : $"{features.Length} features")} the {f.Plan} plan does not include in the last {FeatureDays} days: {list} ({f.FeatureUses ?? 0} uses).",
+            upgrade is null ? $"No plan of the catalogue includes {list}: agree an add-on price, or add it to a plan."
+                : $"Propose the {upgrade} plan: it includes {list}.",
+            new JsonObject
+            {
+                ["features_beyond_plan"] = new JsonArray(features.Select(x => (JsonNode)x).ToArray()), ["uses_last_30d"] = f.FeatureUses,
+                ["plan"] = f.Plan, ["upgrade_plan"] = f.FeaturePlan, ["valued_from"] = value is null ? null : "plans",
+            });
+    }
+
+    private static string Cut(string s, int max) => s.Length <= max ? s : s[..max];
 
     private sealed record MeetingSignal(string Type, string Signal, string? Speaker, int? Quantity);
 

@@ -66,6 +66,7 @@ public sealed class ExpansionModel : ConsolePage
         "seat_utilization" => "detected: seats nearly all used",
         "usage_growth" => "detected: usage growing",
         "meeting_signal" => "detected: said in a meeting",
+        "feature_beyond_plan" => "detected: feature beyond the plan",
         _ => "added by a person",
     };
 

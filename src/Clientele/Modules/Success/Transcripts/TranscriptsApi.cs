@@ -18,8 +18,8 @@ namespace Clientele.Modules.Success.Transcripts;
 /// <summary>
 /// Transcripts (issue 11 item 8): POST /api/v1/meetings/{id}/transcript takes the transcript as
 /// JSON (content, optional format vtt/srt/text and language) or as a multipart file, stores it
-/// (replacing the meeting's earlier transcript and analysis), analyses it with the built-in
-/// engine and, when the meeting has a customer, recomputes that customer's health at once: a
+/// (replacing the meeting's earlier transcript and analysis), analyses it (TranscriptModel: the
+/// configured model, else or on failure the built-in analyzer) and, when the meeting has a customer, recomputes that customer's health at once: a
 /// competitor mentioned opens the competitor_mention risk signal, expansion signals feed expansion
 /// detection (cause meeting_signal).
 /// </summary>
@@ -36,7 +36,7 @@ public static class TranscriptsApi
     private sealed record Body(string? Content, string? Format, string? Language);
 
     private static async Task<IResult> Create(string id, HttpContext ctx, TenantSessions sessions, TenantContext tenant, ResourceRegistry registry, ResourceStore store,
-        MeetingAnalyzer analyzer, IConfiguration config)
+        TranscriptModel model, IConfiguration config)
     {
         if (!tenant.CanWrite) throw ProblemException.Forbidden("The viewer role (or a read-only API key) cannot change data.");
         if (!Guid.TryParse(id, out var meeting)) throw ProblemException.NotFound($"No meeting with id {id}.");
@@ -45,7 +45,7 @@ public static class TranscriptsApi
         var (content, format, language) = await ReadAsync(ctx, max, ct);
 
         await using var s = sessions.Open(tenant);
-        var stored = await StoreAsync(s, analyzer, meeting, content, format, language, DateTime.UtcNow, ct);
+        var stored = await StoreAsync(s, model, meeting, content, format, language, DateTime.UtcNow, ct);
         var transcript = await store.GetAsync(s, registry.Find("transcripts")!, stored.Transcript, [], false, ct);
         var analysis = await store.GetAsync(s, registry.Find("meeting_analyses")!, stored.Analysis, [], false, ct);
         await s.CommitAsync(ct);
@@ -76,7 +76,7 @@ public static class TranscriptsApi
         return (body.Content, Format(body.Content, body.Format, "format"), body.Language);
     }
 
-    private static string Format(string content, string? hint, string field)
+    internal static string Format(string content, string? hint, string field)
     {
         if (content.Contains('\0')) throw ProblemException.Validation(field == "file" ? "file" : "content", "must be text");
         var format = TranscriptParser.Detect(content, hint is "txt" or "" ? (hint == "txt" ? "text" : null) : hint);
@@ -86,7 +86,7 @@ public static class TranscriptsApi
     public sealed record Stored(Guid Transcript, Guid Analysis, Guid? Customer);
 
     /// <summary>Parses, analyses and writes in the caller's session (its own transaction); recomputes the customer's health.</summary>
-    public static async Task<Stored> StoreAsync(TenantSession s, MeetingAnalyzer analyzer, Guid meeting, string content, string format, string? language, DateTime now, CancellationToken ct)
+    public static async Task<Stored> StoreAsync(TenantSession s, TranscriptModel model, Guid meeting, string content, string format, string? language, DateTime now, CancellationToken ct)
     {
         var parsed = TranscriptParser.Parse(content, format);
         if (parsed.Utterances.Count == 0)
@@ -96,7 +96,8 @@ public static class TranscriptsApi
         var m = await s.QueryFirstAsync("SELECT customer_id, scheduled_at FROM meetings WHERE organization_id = $1 AND id = $2 FOR UPDATE", [org, meeting],
             r => (Found: true, Customer: r.IsDBNull(0) ? (Guid?)null : r.GetGuid(0), At: r.GetDateTime(1)), ct);
         if (!m.Found) throw ProblemException.NotFound($"No meeting with id {meeting}.");
-        var reading = analyzer.Analyze(parsed, new DateTimeOffset(DateTime.SpecifyKind(m.At, DateTimeKind.Utc)));
+        var read = await model.ReadAsync(s, parsed, new DateTimeOffset(DateTime.SpecifyKind(m.At, DateTimeKind.Utc)), ct);
+        var reading = read.Reading;
         if (m.Customer is { } customer) await MatchContactsAsync(s, customer, reading.StakeholderInsights, ct);
 
         // A new transcript of the same meeting replaces the earlier one and its analysis.
@@ -109,7 +110,10 @@ public static class TranscriptsApi
             INSERT INTO transcripts (id, organization_id, meeting_id, content, duration, speakers, word_count, language, metadata)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
             """, [transcriptId, org, meeting, content, SqlArg.Typed(parsed.Duration, NpgsqlTypes.NpgsqlDbType.Integer), speakers, parsed.WordCount,
-                SqlArg.Text(language), new JsonObject { ["format"] = format, ["utterances"] = parsed.Utterances.Count }], ct);
+                SqlArg.Text(language), new JsonObject
+                {
+                    ["format"] = format, ["utterances"] = parsed.Utterances.Count, ["analyzed_by"] = read.AnalyzedBy, ["fallback_reason"] = read.FallbackReason,
+                }], ct);
         var analysisId = Guid.CreateVersion7();
         await s.ExecuteAsync("""
             INSERT INTO meeting_analyses (id, organization_id, meeting_id, customer_id, summary, overall_sentiment, sentiment_score, action_items, commitments, follow_ups,
