@@ -30,7 +30,7 @@ public sealed class TranscriptsModel : ConsolePage
     public Analysis? Current { get; private set; }
     public string? Flash { get; private set; }
     public Guid? MeetingId { get; private set; }
-    public string? Content { get; private set; }
+    public string? Pasted { get; private set; }
     public string? Format { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(Guid? meeting)
@@ -44,7 +44,7 @@ public sealed class TranscriptsModel : ConsolePage
     public async Task<IActionResult> OnPostAnalyzeAsync(Guid? meetingId, string? content, IFormFile? file, string? format)
     {
         RequireWrite();
-        (MeetingId, Content, Format) = (meetingId, content, format);
+        (MeetingId, Pasted, Format) = (meetingId, content, format);
         var max = Service<IConfiguration>().GetValue<long?>("Success:TranscriptMaxBytes") ?? TranscriptsApi.DefaultMaxBytes;
         var fromFile = file is { Length: > 0 };
         string? text = null;
