@@ -43,8 +43,8 @@ public sealed class SuccessReviewPagesTests(ConsoleFixture app)
             Order: 40 Analyst seats at $75 per seat per month; 2 Premium support packages at $1,200 each.
             The service provides single sign-on (SAML SSO) and a 99.9% uptime SLA.
             """;
-        await page.GetByLabel("File").SetInputFilesAsync(new FilePayload { Name = "quayside-msa.txt", MimeType = "text/plain", Buffer = Encoding.UTF8.GetBytes(text) });
-        await page.GetByLabel("Customer").SelectOptionAsync(customer.ToString());
+        await page.GetByLabel("File", new() { Exact = true }).SetInputFilesAsync(new FilePayload { Name = "quayside-msa.txt", MimeType = "text/plain", Buffer = Encoding.UTF8.GetBytes(text) });
+        await page.GetByLabel("Customer", new() { Exact = true }).SelectOptionAsync(customer.ToString());
         await page.GetByRole(AriaRole.Button, new() { Name = "Upload and read" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Contract · quayside-msa.txt");
         await Assertions.Expect(page.Locator("#contract-status")).ToHaveTextAsync("pending");
@@ -83,16 +83,16 @@ public sealed class SuccessReviewPagesTests(ConsoleFixture app)
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Account plans", Level = 1 })).ToBeVisibleAsync();
 
         // No customer and a year that is not one: both fields say what is wrong, nothing is written.
-        await page.GetByLabel("Fiscal year").FillAsync("2031");
+        await page.GetByLabel("Fiscal year", new() { Exact = true }).FillAsync("2031");
         await page.GetByRole(AriaRole.Button, new() { Name = "Write the draft" }).ClickAsync();
         await Assertions.Expect(page.Locator("#customerId-error")).ToContainTextAsync("Choose the customer.");
         await Assertions.Expect(page.Locator("#fiscalYear-error")).ToContainTextAsync("FY2027");
         (await DemoTenant.CountAsync(app, "SELECT count(*) FROM account_plans WHERE organization_id = $1", org)).ShouldBe(before);
         await app.CheckPageAsync(cp, "success-plans-error");
 
-        await page.GetByLabel("Customer").SelectOptionAsync(customer.ToString());
-        await page.GetByLabel("Fiscal year").FillAsync("FY2031");
-        await page.GetByLabel("Strategic objectives (one per line)").FillAsync("Roll out to the Lisbon warehouse\nCut ticket volume by 20%");
+        await page.GetByLabel("Customer", new() { Exact = true }).SelectOptionAsync(customer.ToString());
+        await page.GetByLabel("Fiscal year", new() { Exact = true }).FillAsync("FY2031");
+        await page.GetByLabel("Strategic objectives (one per line)", new() { Exact = true }).FillAsync("Roll out to the Lisbon warehouse\nCut ticket volume by 20%");
         await page.GetByRole(AriaRole.Button, new() { Name = "Write the draft" }).ClickAsync();
         await Assertions.Expect(page.Locator(".flash.ok")).ToContainTextAsync("Draft plan FY2031 written");
         var row = page.Locator("#plans tbody tr", new() { HasText = name });
@@ -129,14 +129,14 @@ public sealed class SuccessReviewPagesTests(ConsoleFixture app)
         await page.GetByRole(AriaRole.Button, new() { Name = "Analyse" }).ClickAsync();
         await Assertions.Expect(page.Locator("#meetingId-error")).ToContainTextAsync("Choose the meeting.");
         await Assertions.Expect(page.Locator("#content-error")).ToContainTextAsync("Paste the transcript or choose a file.");
-        await page.GetByLabel("Meeting").SelectOptionAsync(meeting.ToString());
+        await page.GetByLabel("Meeting", new() { Exact = true }).SelectOptionAsync(meeting.ToString());
         await page.GetByLabel("Transcript", new() { Exact = true }).FillAsync("WEBVTT\n\nNOTE nothing was said");
         await page.GetByRole(AriaRole.Button, new() { Name = "Analyse" }).ClickAsync();
         await Assertions.Expect(page.Locator("#content-error")).ToContainTextAsync("has no VTT cues");
         (await DemoTenant.CountAsync(app, "SELECT count(*) FROM transcripts WHERE organization_id = $1 AND meeting_id = $2", org, meeting)).ShouldBe(0);
         await app.CheckPageAsync(cp, "success-transcripts-error");
 
-        await page.GetByLabel("Meeting").SelectOptionAsync(meeting.ToString());
+        await page.GetByLabel("Meeting", new() { Exact = true }).SelectOptionAsync(meeting.ToString());
         await page.GetByLabel("Transcript", new() { Exact = true }).FillAsync("""
             Maria Lopez: Thanks for joining, Dana. How did the quarter go?
             Dana Reyes: Honestly we are frustrated with the outages. We had a demo of Vitally last week.
