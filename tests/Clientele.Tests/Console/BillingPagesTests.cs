@@ -50,6 +50,12 @@ public sealed class BillingPagesTests(ConsoleFixture app) : ConsoleTests(app)
         var invoices = await CountAsync("SELECT count(*) FROM invoices WHERE organization_id = $1", org);
         (await page.Locator("#invoices tbody tr").CountAsync()).ShouldBe((int)Math.Min(25, invoices));
         (await page.Locator("#revenue tbody tr").CountAsync()).ShouldBe(12);
+        // The MRR history: this month is the live figure (the tile); last month is the demo's mrr_snapshots row (what the snapshot job wrote).
+        var history = await page.Locator("#revenue tbody tr").AllInnerTextsAsync();
+        history[^1].ShouldContain(Money(mrr));
+        history[^1].ShouldContain("live");
+        var lastMonth = await DecimalAsync("SELECT mrr FROM mrr_snapshots WHERE organization_id = $1 AND month = (date_trunc('month', now()) - interval '1 month')::date", org);
+        history[^2].ShouldContain(Money(lastMonth));
         // One page of invoices: no "Older invoices" link.
         if (invoices <= 25) (await page.Locator("#invoices a[rel='next']").CountAsync()).ShouldBe(0);
         (await page.Locator("#dunning tbody tr").CountAsync()).ShouldBe((int)await CountAsync(

@@ -63,6 +63,8 @@ public sealed class BillingModule : IModule
             .Describe("The organization's Stripe payment methods (brand and last four digits only); written by Stripe webhooks only.");
         r.Table("plan_usage").ReadOnly()
             .Describe("The organization's use of its platform plan's limits per calendar month (messages counted as written; users and agents at the last change); written by the database.");
+        r.Table("mrr_snapshots").ReadOnly()
+            .Describe("The organization's MRR/ARR per calendar month: the last hourly snapshot of the live subscriptions in that month, or a backfill from the subscription rows for the months before the first; written by the billing.mrr_snapshot job.");
         r.Table("usage_records").ReadOnly()
             .Describe("The organization's metered usage reported to Stripe per period; written by the platform only.");
     }
@@ -73,6 +75,8 @@ public sealed class BillingModule : IModule
         DomainEvents.Follow("payments", BillingEvents.FollowPaymentAsync);
         // Renewals, dunning and credit expiry every Billing:RunIntervalSeconds (a system job on the clustered scheduler).
         services.AddScheduledWork<BillingRuns>();
+        // MRR/ARR history for /app/billing's 12-month chart (mrr_snapshots), hourly.
+        services.AddScheduledWork<Reporting.MrrSnapshots>();
         // The platform's own billing through Stripe (Stripe__*): checkout, portal, webhooks.
         services.AddSingleton<StripeSettings>();
         services.AddSingleton<StripeGateway>();

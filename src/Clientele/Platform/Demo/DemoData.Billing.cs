@@ -77,6 +77,9 @@ internal static partial class DemoData
                 expires_at = d.DaysAgo(5), used_amount = 1200m, status = "used",
             });
 
+        // The MRR history: what the hourly billing.mrr_snapshot job writes (this month, and the months before backfilled).
+        await Clientele.Modules.Billing.Reporting.MrrSnapshots.WriteAsync(d.Session, d.Now, d.Ct);
+
         // Metered usage of the most active customers.
         foreach (var c in d.Customers.Where(c => c.Paying && c.Stage is "active" or "onboarding").Take(8))
         {

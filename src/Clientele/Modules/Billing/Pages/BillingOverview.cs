@@ -9,7 +9,7 @@ namespace Clientele.Modules.Billing.Pages;
 /// <summary>
 /// What /app/billing shows, read under RLS. Every figure is a sum over rows the page can link to:
 /// MRR/ARR now are the subscriptions' (active and past due, as customers.mrr), the open balance is
-/// the open invoices' amount due (amount − amount_paid), the chart is the recurring revenue invoiced per month.
+/// the open invoices' amount due (amount − amount_paid), the chart is MRR/ARR at each month's end (mrr_snapshots).
 /// </summary>
 public static class BillingOverview
 {
@@ -30,7 +30,8 @@ public static class BillingOverview
         public long Billable => Math.Max(0, Quantity - Included);
         public decimal Amount => Money.Round(Billable * UnitPrice);
     }
-    public sealed record MonthPoint(DateOnly Month, decimal Mrr);
+    /// <summary>A month's MRR/ARR; Source is live (this month), snapshot or backfill; AsOf the instant the figure describes.</summary>
+    public sealed record MonthPoint(DateOnly Month, decimal Mrr, decimal Arr, string Source, DateTime AsOf);
     public sealed record CustomerOption(Guid Id, string Name);
 
     /// <summary>The invoice list's filters (query string: status, overdue, customer, after).</summary>
@@ -43,8 +44,8 @@ public static class BillingOverview
     public const string CustomerName = "coalesce(c.company_name, c.name, c.email, '—')";
 
     public static Task<Totals?> TotalsAsync(TenantSession s, CancellationToken ct) => s.ReadFirstAsync("""
-        SELECT coalesce((SELECT sum(mrr) FROM subscriptions WHERE organization_id = $1 AND status IN ('active', 'past_due')), 0),
-               coalesce((SELECT sum(arr) FROM subscriptions WHERE organization_id = $1 AND status IN ('active', 'past_due')), 0),
+        SELECT coalesce((SELECT sum(mrr) FROM subscriptions WHERE organization_id = $1 AND status IN ('active', 'past_due') AND deleted_at IS NULL), 0),
+               coalesce((SELECT sum(arr) FROM subscriptions WHERE organization_id = $1 AND status IN ('active', 'past_due') AND deleted_at IS NULL), 0),
                coalesce((SELECT sum(amount - amount_paid) FROM invoices WHERE organization_id = $1 AND status = 'open'), 0),
                (SELECT count(*) FROM invoices WHERE organization_id = $1 AND status = 'open'),
                (SELECT count(*) FROM invoices WHERE organization_id = $1 AND status = 'open' AND due_at < now()),
@@ -52,22 +53,27 @@ public static class BillingOverview
         """, [s.OrganizationId], r => new Totals(r.GetDecimal(0), r.GetDecimal(1), r.GetDecimal(2), r.GetInt64(3), r.GetInt64(4), r.GetInt64(5)), ct);
 
     /// <summary>
-    /// Recurring revenue invoiced per month over the last 12: the base and seat lines of issued
-    /// (not draft, not void) invoices, an annual one spread evenly over the 12 months it covers.
+    /// MRR and ARR at the end of each of the last 12 months: this month is the live figure (the same
+    /// sums as the MRR tile); an earlier month is its mrr_snapshots row (the last snapshot the hourly
+    /// job took in it, or its backfill), else the backfill computed now from the subscription rows.
     /// </summary>
-    public static Task<List<MonthPoint>> MrrHistoryAsync(TenantSession s, DateTime now, CancellationToken ct) => s.ReadListAsync("""
-        WITH months AS (SELECT generate_series(date_trunc('month', $2::timestamp) - interval '11 months', date_trunc('month', $2::timestamp), interval '1 month') AS m),
-        recurring AS (
-            SELECT date_trunc('month', coalesce(l.period_start, i.period_start, i.issued_at)) AS start,
-                   CASE WHEN sub.billing_cycle = 'annual' THEN 12 ELSE 1 END AS months, l.amount
-            FROM invoice_lines l
-            JOIN invoices i ON i.organization_id = l.organization_id AND i.id = l.invoice_id
-            LEFT JOIN subscriptions sub ON sub.organization_id = i.organization_id AND sub.id = i.subscription_id
-            WHERE l.organization_id = $1 AND l.kind IN ('base', 'seat') AND i.status NOT IN ('draft', 'void') AND i.subscription_id IS NOT NULL)
-        SELECT months.m::date, coalesce(round(sum(r.amount / r.months), 2), 0)
-        FROM months LEFT JOIN recurring r ON months.m >= r.start AND months.m < r.start + make_interval(months => r.months)
-        GROUP BY months.m ORDER BY months.m
-        """, [s.OrganizationId, now], r => new MonthPoint(r.GetFieldValue<DateOnly>(0), r.GetDecimal(1)), ct);
+    public static Task<List<MonthPoint>> MrrHistoryAsync(TenantSession s, DateTime now, CancellationToken ct) => s.ReadListAsync($"""
+        WITH months AS (
+            SELECT m::date AS month, m + interval '1 month' AS month_end
+            FROM generate_series(date_trunc('month', $2::timestamptz) - make_interval(months => {Reporting.MrrSnapshots.Months - 1}), date_trunc('month', $2::timestamptz), interval '1 month') AS m)
+        SELECT months.month,
+               CASE WHEN months.month_end > $2 THEN live.mrr ELSE coalesce(sn.mrr, bf.mrr) END,
+               CASE WHEN months.month_end > $2 THEN live.arr ELSE coalesce(sn.arr, bf.arr) END,
+               CASE WHEN months.month_end > $2 THEN 'live' ELSE coalesce(sn.source, 'backfill') END,
+               CASE WHEN months.month_end > $2 THEN $2 ELSE coalesce(sn.as_of, months.month_end) END
+        FROM months
+        CROSS JOIN (SELECT coalesce(sum(mrr), 0) AS mrr, coalesce(sum(arr), 0) AS arr FROM subscriptions
+                    WHERE organization_id = $1 AND status IN ('active', 'past_due') AND deleted_at IS NULL) live
+        LEFT JOIN mrr_snapshots sn ON sn.organization_id = $1 AND sn.month = months.month
+        LEFT JOIN LATERAL (SELECT * FROM billing_mrr_backfill($1, months.month_end) WHERE sn.id IS NULL AND months.month_end <= $2) bf ON true
+        ORDER BY months.month
+        """, [s.OrganizationId, now], r => new MonthPoint(r.GetFieldValue<DateOnly>(0), r.IsDBNull(1) ? 0 : r.GetDecimal(1), r.IsDBNull(2) ? 0 : r.GetDecimal(2),
+            r.GetString(3), Utc(r, 4)!.Value), ct);
 
     public static Task<List<SubscriptionRow>> SubscriptionsAsync(TenantSession s, CancellationToken ct) => s.ReadListAsync($"""
         SELECT sub.id, sub.customer_id, {CustomerName}, sub.plan, sub.billing_cycle, sub.seats_total, sub.seats_used, sub.status,
@@ -160,16 +166,24 @@ public static class BillingOverview
         }).ToList();
     }
 
-    /// <summary>A Chart.js bar chart of the monthly series (the page shows the same numbers in a table).</summary>
+    /// <summary>A Chart.js chart of the monthly series: MRR as bars, ARR as a line on its own axis (the page shows the same numbers in a table).</summary>
     public static string Chart(IReadOnlyList<MonthPoint> points) => JsonSerializer.Serialize(new
     {
         type = "bar",
         data = new
         {
             labels = points.Select(p => p.Month.ToString("MMM yyyy", CultureInfo.InvariantCulture)),
-            datasets = new[] { new { label = "MRR invoiced", data = points.Select(p => p.Mrr) } },
+            datasets = new object[]
+            {
+                new { label = "MRR", data = points.Select(p => p.Mrr), yAxisID = "y" },
+                new { label = "ARR", data = points.Select(p => p.Arr), type = "line", yAxisID = "arr" },
+            },
         },
-        options = new { maintainAspectRatio = false, scales = new { y = new { beginAtZero = true } } },
+        options = new
+        {
+            maintainAspectRatio = false,
+            scales = new { y = new { beginAtZero = true, position = "left" }, arr = new { beginAtZero = true, position = "right", grid = new { drawOnChartArea = false } } },
+        },
     });
 
     private static DateTime? Utc(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : DateTime.SpecifyKind(r.GetDateTime(i), DateTimeKind.Utc);

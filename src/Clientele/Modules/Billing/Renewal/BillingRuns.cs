@@ -9,7 +9,7 @@ namespace Clientele.Modules.Billing.Renewal;
 public sealed record BillingRunResult(int Renewed, int Canceled, int DunningSteps, int CreditsExpired, int RenewalNotices = 0);
 
 /// <summary>
-/// The scheduled billing work: renewals (each subscription in its own transaction), dunning and
+/// The scheduled billing work: renewals (in batches, see RenewBatch), dunning and
 /// credit expiry, for every organization with due work or for one. Safe to run twice or on two
 /// nodes at once: every step re-checks its row under a lock.
 /// </summary>
@@ -23,6 +23,9 @@ public sealed class BillingRuns(TenantSessions sessions, AppDataSource app, ICon
             .Select(int.Parse).Order().ToList();
 
     public int Parallelism => config.GetValue("Billing:RenewalParallelism", 4);
+
+    /// <summary>Subscriptions renewed per transaction.</summary>
+    public int BatchSize => config.GetValue("Billing:RenewalBatchSize", 500);
 
     /// <summary>renewal.upcoming is published this many days before a period ends (once per period).</summary>
     public int RenewalNoticeDays => config.GetValue("Billing:RenewalNoticeDays", 7);
@@ -44,28 +47,21 @@ public sealed class BillingRuns(TenantSessions sessions, AppDataSource app, ICon
 
     public async Task<BillingRunResult> RunForAsync(TenantContext tenant, DateTime now, CancellationToken ct)
     {
+        // Batches of due subscriptions (RenewBatch: set-based, SKIP LOCKED), one transaction each, on
+        // Parallelism workers; a worker stops when no due subscription is left for it.
         int renewed = 0, canceled = 0;
-        while (true)
+        await Parallel.ForEachAsync(Enumerable.Range(0, Parallelism), new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct }, async (_, token) =>
         {
-            List<Guid> due;
-            await using (var s = sessions.Open(tenant))
-                due = (await s.QueryAsync<Guid>("""
-                    SELECT id FROM subscriptions WHERE organization_id = @org AND current_period_end <= @now
-                      AND status IN ('active', 'past_due', 'trialing') AND deleted_at IS NULL
-                    ORDER BY current_period_end LIMIT 2000
-                    """, new { org = tenant.OrganizationId, now }, ct)).ToList();
-            if (due.Count == 0) break;
-            var before = renewed + canceled;
-            await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct }, async (id, token) =>
+            while (true)
             {
                 await using var s = sessions.Open(tenant);
-                var outcome = await RenewSubscription.RunAsync(s, id, now, token);
+                var (r, c) = await RenewBatch.RunAsync(s, now, BatchSize, token);
                 await s.CommitAsync(token);
-                if (outcome == RenewSubscription.Outcome.Renewed) Interlocked.Increment(ref renewed);
-                else if (outcome == RenewSubscription.Outcome.Canceled) Interlocked.Increment(ref canceled);
-            });
-            if (renewed + canceled == before) break; // nothing moved (another node holds them): stop
-        }
+                if (r + c == 0) break;
+                Interlocked.Add(ref renewed, r);
+                Interlocked.Add(ref canceled, c);
+            }
+        });
         int steps, expired, notices;
         await using (var s = sessions.Open(tenant))
         {

@@ -41,28 +41,8 @@ public static class RenewSubscription
         var plan = code == sub.Plan && cycle == sub.BillingCycle ? oldPlan : await SubscriptionRows.PlanAsync(s, code, cycle, ct);
         var newEnd = SubscriptionRows.AddCycle(end, cycle);
 
-        var lines = new List<DraftLine>();
-        var name = plan?.Name ?? char.ToUpperInvariant(code[0]) + code[1..];
-        if (plan is not null)
-        {
-            lines.Add(new("base", $"{name} plan ({cycle}), {end:yyyy-MM-dd} to {newEnd:yyyy-MM-dd}", 1, plan.BasePrice, end, newEnd));
-            if (plan.PricePerSeat > 0)
-                lines.Add(new("seat", $"Seats on {name} ({cycle})", sub.SeatsTotal, plan.PricePerSeat, end, newEnd));
-        }
-        else
-            lines.Add(new("base", $"{name} plan ({cycle}), {end:yyyy-MM-dd} to {newEnd:yyyy-MM-dd}", 1, SubscriptionRows.PeriodPrice(sub, null), end, newEnd));
-        if (!wasTrial && oldPlan is not null)
-        {
-            // Usage of the period that ended, priced by the plan that was in effect during it.
-            var totals = await UsageTotals.SumAsync(s, sub.CustomerId, start, end, null, ct);
-            foreach (var price in UsagePrice.Parse(oldPlan.UsagePricing))
-            {
-                var used = totals.FirstOrDefault(t => t.EventType == price.EventType)?.Quantity ?? 0;
-                var billable = price.Billable(used);
-                if (billable > 0 && price.UnitPrice > 0)
-                    lines.Add(new("usage", $"{price.EventType}: {used} used, {price.Included} included", billable, price.UnitPrice, start, end, price.EventType));
-            }
-        }
+        List<UsageTotal> totals = !wasTrial && oldPlan is not null ? await UsageTotals.SumAsync(s, sub.CustomerId, start, end, null, ct) : [];
+        var lines = Lines(sub, oldPlan, plan, code, cycle, start, end, newEnd, totals);
 
         var invoiceId = Guid.CreateVersion7();
         var inserted = await s.ExecuteAsync("""
@@ -82,5 +62,37 @@ public static class RenewSubscription
             WHERE organization_id = @org AND id = @id
             """, new { org, id, code, cycle, end, newEnd }, ct);
         return Outcome.Renewed;
+    }
+
+    /// <summary>
+    /// The renewal invoice's lines: the new period's base price and seats in advance, plus the ended
+    /// period's usage beyond what the plan then in effect included (none after a trial). Shared by the
+    /// one-subscription path and the batch (<see cref="RenewBatch"/>).
+    /// </summary>
+    public static List<DraftLine> Lines(Subscription sub, Plan? oldPlan, Plan? plan, string code, string cycle,
+        DateTime start, DateTime end, DateTime newEnd, IReadOnlyList<UsageTotal> totals)
+    {
+        var lines = new List<DraftLine>();
+        var name = plan?.Name ?? char.ToUpperInvariant(code[0]) + code[1..];
+        if (plan is not null)
+        {
+            lines.Add(new("base", $"{name} plan ({cycle}), {end:yyyy-MM-dd} to {newEnd:yyyy-MM-dd}", 1, plan.BasePrice, end, newEnd));
+            if (plan.PricePerSeat > 0)
+                lines.Add(new("seat", $"Seats on {name} ({cycle})", sub.SeatsTotal, plan.PricePerSeat, end, newEnd));
+        }
+        else
+            lines.Add(new("base", $"{name} plan ({cycle}), {end:yyyy-MM-dd} to {newEnd:yyyy-MM-dd}", 1, SubscriptionRows.PeriodPrice(sub, null), end, newEnd));
+        if (sub.Status != "trialing" && oldPlan is not null)
+        {
+            // Usage of the period that ended, priced by the plan that was in effect during it.
+            foreach (var price in UsagePrice.Parse(oldPlan.UsagePricing))
+            {
+                var used = totals.FirstOrDefault(t => t.EventType == price.EventType)?.Quantity ?? 0;
+                var billable = price.Billable(used);
+                if (billable > 0 && price.UnitPrice > 0)
+                    lines.Add(new("usage", $"{price.EventType}: {used} used, {price.Included} included", billable, price.UnitPrice, start, end, price.EventType));
+            }
+        }
+        return lines;
     }
 }
