@@ -51,7 +51,7 @@ public sealed class BillingPagesTests(ConsoleFixture app) : ConsoleTests(app)
         (await page.Locator("#invoices tbody tr").CountAsync()).ShouldBe((int)Math.Min(25, invoices));
         (await page.Locator("#revenue tbody tr").CountAsync()).ShouldBe(12);
         // The MRR history: this month is the live figure (the tile); last month is the demo's mrr_snapshots row (what the snapshot job wrote).
-        var history = await page.Locator("#revenue tbody tr").AllInnerTextsAsync();
+        var history = await page.Locator("#revenue tbody tr").AllTextContentsAsync(); // the table sits in a closed <details>: innerText is empty
         history[^1].ShouldContain(Money(mrr));
         history[^1].ShouldContain("live");
         var lastMonth = await DecimalAsync("SELECT mrr FROM mrr_snapshots WHERE organization_id = $1 AND month = (date_trunc('month', now()) - interval '1 month')::date", org);
