@@ -13,6 +13,12 @@ public sealed class OutreachDraft : ITenantEntity
     public string DraftType { get; set; } = "";
     public string Content { get; set; } = "";
     public string Status { get; set; } = "draft";
+    public string? Subject { get; set; }
+    [ColumnType("jsonb")] public string? Citations { get; set; }
+    public Guid? ResearchId { get; set; }
+    public Guid? ApprovalId { get; set; }
+    public DateTime? SentAt { get; set; }
+    public Guid? InteractionId { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 }

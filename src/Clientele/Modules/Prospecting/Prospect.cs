@@ -16,6 +16,7 @@ public sealed class Prospect : ITenantEntity
     public DateTime? LastContactedAt { get; set; }
     public bool IsActive { get; set; } = true;
     public string Status { get; set; } = "new";
+    public string? JobTitle { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 }

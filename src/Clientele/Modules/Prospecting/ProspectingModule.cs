@@ -1,5 +1,10 @@
+using Clientele.Modules.Prospecting.Outreach;
+using Clientele.Modules.Prospecting.Research;
 using Clientele.Platform.Hosting;
 using Clientele.Platform.Resources;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Clientele.Modules.Prospecting;
 
@@ -23,8 +28,20 @@ public sealed class ProspectingModule : IModule
         r.Table("interactions")
             .Describe("Touches with prospects (email, call, meeting, LinkedIn, event, demo, note) with sentiment and outcome.");
         r.Table("outreach_drafts")
-            .Describe("AI-drafted outreach to prospects and its review status.");
+            // Review moves status (approve through the approval queue, send, discard); a PATCH edits content/subject while it waits.
+            .ReadOnlyColumn("status", "citations", "research_id", "approval_id", "sent_at", "interaction_id")
+            .Describe("AI-drafted outreach to prospects with the facts it cites, reviewed in the approval queue before it is sent.");
         r.Table("prospect_research")
-            .Describe("AI research on prospects: summary, key insights, recommended solutions and confidence.");
+            .Describe("AI research on prospects: summary, key insights (each with its source row), recommended solutions and confidence.");
     }
+
+    public void AddServices(IServiceCollection services, IConfiguration config)
+    {
+        services.AddSingleton<ProspectingModel>();
+        services.AddSingleton<ResearchProspect>();
+        services.AddSingleton<CreateDraft>();
+        services.AddSingleton<ReviewDraft>();
+    }
+
+    public void MapEndpoints(RouteGroupBuilder api) => ProspectingApi.Map(api);
 }
