@@ -17,6 +17,7 @@ public static class ConsoleNav
         new("Pipeline", "/app/pipeline", "↗"),
         new("Leads", "/app/leads", "☆"),
         new("Imports", "/app/imports", "⇪"),
+        new("Prospects", "/app/prospects", "◎"),
         new("Approvals", "/app/approvals", "✓"),
         new("Agents", "/app/agents", "✦"),
         new("Automation", "/app/automation", "⟳"),

@@ -1,32 +1,40 @@
+using Clientele.Modules.Prospecting;
+using Clientele.Modules.Prospecting.Outreach;
+using Clientele.Modules.Prospecting.Research;
+using Clientele.Platform.Errors;
+using Microsoft.Extensions.DependencyInjection;
+
 namespace Clientele.Platform.Demo;
 
 internal static partial class DemoData
 {
     /// <summary>
     /// Seed 004's sales assistant: industries and the solutions that serve them, prospect companies
-    /// and people, an event, interactions, AI outreach drafts and research.
+    /// and people, an event and the touches reps logged. Research and outreach drafts come from
+    /// running the assistant (ResearchProspect, CreateDraft, ReviewDraft, SendDraft without a mail
+    /// relay), so their llm_usage_logs rows, approvals and interactions are the product's own.
     /// </summary>
-    public static async Task ProspectingAsync(DemoContext d)
+    public static async Task ProspectingAsync(DemoContext d, IServiceProvider sp)
     {
         var f = DemoContext.FakerFor("prospecting");
+        var research = sp.GetRequiredService<ResearchProspect>();
+        var drafts = sp.GetRequiredService<CreateDraft>();
+        var review = sp.GetRequiredService<ReviewDraft>();
         var industries = new Dictionary<string, Guid>();
         foreach (var name in new[] { "Retail", "Healthcare", "Logistics", "Fintech" })
             industries[name] = await d.CreateAsync("industries", new { name });
 
-        var solutions = new Dictionary<string, Guid>();
-        foreach (var (name, category, description, pricing, keywords, serves) in new[]
+        foreach (var (name, category, description, pricing, keywords, useCases, serves) in new[]
                  {
                      ("WhatsApp Commerce", "messaging", "Sell and support on WhatsApp with AI agents that qualify leads and book demos.", "per_seat",
-                         new[] { "whatsapp", "conversational commerce", "lead qualification" }, new[] { "Retail", "Fintech" }),
-                     ("Patient Messaging", "messaging", "HIPAA-ready reminders and triage over chat.", "subscription", new[] { "appointments", "reminders", "triage" }, new[] { "Healthcare" }),
-                     ("Delivery Updates", "automation", "Proactive delivery notifications and exception handling.", "usage_based", new[] { "tracking", "notifications" }, new[] { "Logistics", "Retail" }),
+                         new[] { "whatsapp", "conversational commerce", "lead qualification" }, new[] { "order status questions", "abandoned cart follow-up" }, new[] { "Retail", "Fintech" }),
+                     ("Patient Messaging", "messaging", "HIPAA-ready reminders and triage over chat.", "subscription", new[] { "appointments", "reminders", "triage" },
+                         new[] { "appointment reminders", "no-show reduction" }, new[] { "Healthcare" }),
+                     ("Delivery Updates", "automation", "Proactive delivery notifications and exception handling.", "usage_based", new[] { "tracking", "notifications" },
+                         new[] { "delivery exceptions", "where is my order" }, new[] { "Logistics", "Retail" }),
                  })
         {
-            var id = await d.CreateAsync("solutions", new
-            {
-                name, category, description, pricing_model = pricing, keywords, use_cases = new[] { $"{name} for mid-market teams" },
-            });
-            solutions[name] = id;
+            var id = await d.CreateAsync("solutions", new { name, category, description, pricing_model = pricing, keywords, use_cases = useCases });
             foreach (var industry in serves)
                 await d.CreateAsync("industry_solutions", new { industry_id = industries[industry], solution_id = id });
         }
@@ -38,7 +46,14 @@ internal static partial class DemoData
             solutions_featured = new[] { "WhatsApp Commerce", "Delivery Updates" }, status = "upcoming",
         });
 
-        var statuses = new[] { "new", "researching", "contacted", "engaged", "qualified", "lost" };
+        var titles = new[] { "Head of E-commerce", "CX Director", "VP Operations", "Head of Patient Experience", "CFO", "CX Director" };
+        var notes = new Dictionary<string, string>
+        {
+            ["Retail"] = "They get thousands of order status questions and want customers to reach them on WhatsApp.",
+            ["Healthcare"] = "No-shows are their biggest cost; they send appointment reminders by SMS today.",
+            ["Logistics"] = "Support is flooded with where is my order calls; they want proactive tracking notifications.",
+            ["Fintech"] = "Onboarding questions pile up; lead qualification on WhatsApp interests them.",
+        };
         var k = 0;
         foreach (var (company, industry, size) in new[] { ("Brightcart", "Retail", "201-500"), ("MediLink Clinics", "Healthcare", "51-200"), ("Parcelio", "Logistics", "501-1000"), ("Paywise", "Fintech", "11-50") })
         {
@@ -48,44 +63,41 @@ internal static partial class DemoData
             {
                 var first = f.Name.FirstName();
                 var last = f.Name.LastName();
-                var status = statuses[(k * 2 + p) % statuses.Length];
-                var contacted = status is not ("new" or "researching");
+                var n = k * 2 + p;
                 var prospect = await d.CreateAsync("prospects", new
                 {
                     full_name = $"{first} {last}", email = $"{first.ToLowerInvariant()}.{last.ToLowerInvariant()}@{domain}.example",
                     linkedin_url = $"https://www.linkedin.com/in/{first.ToLowerInvariant()}{last.ToLowerInvariant()}", location = f.Address.City(),
-                    company_id = companyId, last_contacted_at = contacted ? d.DaysAgo(3 + k) : (DateTime?)null, is_active = status != "lost", status,
+                    company_id = companyId, job_title = titles[n % titles.Length], is_active = true,
                 });
-                var solution = industry switch { "Healthcare" => "Patient Messaging", "Logistics" => "Delivery Updates", _ => "WhatsApp Commerce" };
-                await d.CreateAsync("prospect_research", new
-                {
-                    prospect_id = prospect, research_summary = $"{company} ({size} employees) is growing its online channel and hiring support staff.",
-                    key_insights = new[] { "Hiring 5 support agents", "Uses Shopify" }, recommended_solutions = new[] { solution },
-                    confidence_score = Math.Round(f.Random.Double(0.6, 0.95), 2),
-                });
-                if (contacted)
-                {
+                // What the rep learnt on a first call: the words research matches against the catalogue.
+                if (n % 3 != 2)
                     await d.CreateAsync("interactions", new
                     {
-                        prospect_id = prospect, event_id = industry is "Retail" or "Logistics" ? eventId : (Guid?)null, interaction_type = p == 0 ? "email" : "linkedin",
-                        interaction_date = d.DaysAgo(3 + k), subject = $"{solution} for {company}", content = "Shared a case study and proposed a call.",
-                        sentiment = status == "lost" ? "negative" : "positive", outcome = status == "lost" ? "Not a priority this year" : "Call booked",
+                        prospect_id = prospect, interaction_type = "call", interaction_date = d.DaysAgo(6 + k), subject = "Discovery call",
+                        content = notes[industry], sentiment = "positive", outcome = n % 2 == 0 ? "Wants a proposal" : "Asked for a case study",
                     });
-                    if (status is "engaged" or "qualified")
-                        await d.CreateAsync("interactions", new
-                        {
-                            prospect_id = prospect, interaction_type = "call", interaction_date = d.DaysAgo(1), subject = "Discovery call",
-                            content = "Walked through their support volumes and WhatsApp plans.", sentiment = "positive", outcome = "Wants a proposal",
-                        });
-                }
-                await d.CreateAsync("outreach_drafts", new
+                Must((await research.RunAsync(d.Session, prospect, d.Now, d.Ct)).Outcome);
+
+                // Every other prospect: an email drafted, approved in the queue and sent (recorded, no mail relay in the demo);
+                // the rest wait in the review queue.
+                var type = n % 3 == 1 ? "linkedin_message" : "email";
+                var (outcome, draft) = await drafts.RunAsync(d.Session, prospect, new CreateDraft.Body(type, industry is "Retail" or "Logistics" ? eventId : null), d.Now, d.Ct);
+                Must(outcome);
+                if (n % 2 == 0)
                 {
-                    prospect_id = prospect, event_id = industry == "Retail" ? eventId : (Guid?)null, draft_type = contacted ? "follow_up" : "cold_email",
-                    content = $"Hi {first}, teams like {company} use {solution} to answer customers where they already are. Worth a 20-minute call?",
-                    status = contacted ? "sent" : "draft",
-                });
+                    Must(await review.ApproveAsync(d.Session, draft!.Value, "Looks right", d.Ct));
+                    Must(await SendDraft.RunAsync(d.Session, draft.Value, null, d.DaysAgo(2 + k), d.Ct));
+                }
             }
             k++;
         }
+        // The event's bulk action: invitations for the prospects it targets, waiting for review.
+        await ProspectingApi.DraftInvitationsAsync(d.Session, drafts, eventId, d.Ct);
+    }
+
+    private static void Must(ActionOutcome outcome)
+    {
+        if (!outcome.Ok) throw new InvalidOperationException($"demo prospecting: {outcome.Status} {outcome.Field} {outcome.Message}");
     }
 }

@@ -106,7 +106,7 @@ public static class DemoSeeder
         await DemoData.AutomationAsync(d);
         await DemoData.TeamAsync(d);
         await DemoData.SupportAsync(d);
-        await DemoData.ProspectingAsync(d);
+        await DemoData.ProspectingAsync(d, sp);
         await DemoData.KnowledgeAsync(d);
         await DemoData.HealthAsync(d);
         await DemoData.RollupsAsync(d); // last: counts what the others wrote

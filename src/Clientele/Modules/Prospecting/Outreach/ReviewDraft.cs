@@ -1,4 +1,4 @@
-using Clientele.Modules.Agents.Copilot;
+using Clientele.Modules.Approvals;
 using ActionOutcome = Clientele.Platform.Errors.ActionOutcome;
 using Clientele.Modules.Sales;
 using Clientele.Platform.Database;

@@ -20,7 +20,8 @@ public static class SendDraft
     private sealed record Row(Guid ProspectId, Guid? EventId, string Type, string Status, string? Subject, string Content, string? ApprovalStatus,
         string Email, string Name, string ProspectStatus);
 
-    public static async Task<ActionOutcome> RunAsync(TenantSession s, Guid id, SmtpRelay relay, DateTime now, CancellationToken ct)
+    /// <param name="relay">null only for the demo, which records its sends without a mail relay</param>
+    public static async Task<ActionOutcome> RunAsync(TenantSession s, Guid id, SmtpRelay? relay, DateTime now, CancellationToken ct)
     {
         var row = await s.QueryFirstAsync("""
             SELECT d.prospect_id, d.event_id, d.draft_type, d.status, d.subject, d.content, a.status, p.email, p.full_name, p.status
@@ -54,7 +55,7 @@ public static class SendDraft
         await s.ExecuteAsync("UPDATE outreach_drafts SET status = 'sent', sent_at = $3, interaction_id = $4, updated_at = now() WHERE organization_id = $1 AND id = $2",
             [s.OrganizationId, id, now, interaction], ct);
         await SalesRows.UpdatedAsync(s, "outreach_drafts", id, before, ct);
-        if (!linkedIn) await InvitationMail.DeliverAsync(relay, Compose(row, subject), ct);
+        if (!linkedIn && relay is not null) await InvitationMail.DeliverAsync(relay, Compose(row, subject), ct);
         return ActionOutcome.Done;
     }
 
