@@ -8,7 +8,7 @@ using Xunit;
 namespace Clientele.Tests.Prospecting;
 
 /// <summary>Research and drafts with Ai__Provider=openai against the fake Chat Completions server: the model writes, citations are checked, every call logged.</summary>
-public sealed class ProspectingOpenAiTests(AiGatewayFixture f) : IClassFixture<AiGatewayFixture>
+public sealed class ProspectingOpenAiTests(ProspectingAiFixture f) : IClassFixture<ProspectingAiFixture>
 {
     [Fact]
     public async Task The_model_writes_from_the_numbered_facts_and_what_it_cannot_source_is_dropped()
