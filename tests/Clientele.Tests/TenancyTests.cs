@@ -78,9 +78,12 @@ public sealed class TenancyTests(AppFixture app) : IClassFixture<AppFixture>
         foreach (var def in registry.All)
         {
             var ids = new List<Guid>();
-            await using (var cmd = new NpgsqlCommand($"SELECT id FROM \"{def.Table}\" WHERE organization_id = $1 LIMIT 3", owner))
+            // Per-person tables answer only the caller's own rows (OwnRowsApi): take the owner's.
+            var own = def.Table is "notifications" or "notification_preferences";
+            await using (var cmd = new NpgsqlCommand($"SELECT id FROM \"{def.Table}\" WHERE organization_id = $1{(own ? " AND user_id = $2" : "")} LIMIT 3", owner))
             {
                 cmd.Parameters.AddWithValue(a.OrganizationId);
+                if (own) cmd.Parameters.AddWithValue(a.UserId);
                 await using var r = await cmd.ExecuteReaderAsync();
                 while (await r.ReadAsync()) ids.Add(r.GetGuid(0));
             }

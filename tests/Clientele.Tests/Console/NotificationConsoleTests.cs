@@ -48,12 +48,15 @@ public sealed class NotificationConsoleTests(ConsoleFixture app) : ConsoleTests(
 
         await page.GetByLabel("Email for Hot leads").SelectOptionAsync("daily");
         await page.GetByLabel("Show Approvals waiting").UncheckAsync();
+        await page.GetByLabel("Your time zone (digests arrive at 8:00 there)").SelectOptionAsync("Europe/Berlin");
         await page.GetByRole(AriaRole.Button, new() { Name = "Save preferences" }).ClickAsync();
         await Assertions.Expect(page.Locator(".flash.ok")).ToContainTextAsync("Preferences saved.");
         await Assertions.Expect(page.GetByLabel("Email for Hot leads")).ToHaveValueAsync("daily");
         await Assertions.Expect(page.GetByLabel("Show Approvals waiting")).Not.ToBeCheckedAsync();
         (await CountAsync("SELECT count(*) FROM notification_preferences WHERE user_id = $1 AND notification_type = 'lead_hot' AND email_frequency = 'daily' AND email_enabled", t.UserId)).ShouldBe(1);
         (await CountAsync("SELECT count(*) FROM notification_preferences WHERE user_id = $1 AND notification_type = 'approval_requested' AND NOT in_app_enabled", t.UserId)).ShouldBe(1);
+        await Assertions.Expect(page.GetByLabel("Your time zone (digests arrive at 8:00 there)")).ToHaveValueAsync("Europe/Berlin");
+        (await CountAsync("SELECT count(*) FROM users WHERE id = $1 AND preferences->>'timezone' = 'Europe/Berlin'", t.UserId)).ShouldBe(1);
         await App.CheckPageAsync(cp, "notifications-saved");
 
         // The preference holds: a new approval notice stays out of the console.

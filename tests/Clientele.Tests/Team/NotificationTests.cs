@@ -23,10 +23,10 @@ public sealed class NotificationTests(TeamFixture app) : IClassFixture<TeamFixtu
         return v is null or DBNull ? default : (T)v;
     }
 
-    private async Task<int> NotifyAsync(AppFixture.Tenant t, string category, string title, string? link = "/app/inbox")
+    private async Task<int> NotifyAsync(AppFixture.Tenant t, string category, string title, string? link = "/app/inbox", Guid? to = null)
     {
         await using var s = app.App.Services.GetRequiredService<TenantSessions>().Open(new TenantContext { OrganizationId = t.OrganizationId, Role = Roles.Owner, ActorType = "system" });
-        var n = await NotificationDispatcher.NotifyAsync(s, [t.UserId], [], "info", category, title, $"{title}: the details.", new JsonObject { ["test"] = true }, CancellationToken.None, link);
+        var n = await NotificationDispatcher.NotifyAsync(s, [to ?? t.UserId], [], "info", category, title, $"{title}: the details.", new JsonObject { ["test"] = true }, CancellationToken.None, link);
         await s.CommitAsync();
         return n;
     }
@@ -74,6 +74,97 @@ public sealed class NotificationTests(TeamFixture app) : IClassFixture<TeamFixtu
         await Eventually.GetAsync(() => ScalarAsync<long>("SELECT count(*) FROM notification_emails WHERE user_id = $1 AND status = 'pending'", t.UserId), n => n == 0, what: "no pending email");
         (await ScalarAsync<long>("SELECT count(*) FROM notification_emails WHERE user_id = $1 AND status = 'sent'", t.UserId)).ShouldBe(2);
         app.Smtp.To(t.Email).Count(m => m.Header("Subject") is "Invoice overdue" or "Hot lead: Ana").ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task The_generic_notification_routes_answer_only_the_callers_own_rows_owners_included()
+    {
+        var t = await app.SignupAsync();
+        var email = $"m-{Guid.NewGuid():N}@example.test";
+        var created = await t.Http.PostJsonAsync("/api/v1/users", new { email, role = "member", name = "Mia Member", password = "a long enough secret" });
+        created.Status.ShouldBe(HttpStatusCode.Created, created.Json?.ToJsonString());
+        var memberId = Guid.Parse(created.Json!["id"]!.GetValue<string>());
+        var member = app.Browser();
+        (await member.PostJsonAsync("/api/v1/auth/login", new { email, password = "a long enough secret" })).Status.ShouldBe(HttpStatusCode.OK);
+        (await NotifyAsync(t, "billing", "For the owner")).ShouldBe(1);
+        (await NotifyAsync(t, "billing", "For the member", to: memberId)).ShouldBe(1);
+
+        var mine = (await t.Http.GetJsonAsync("/api/v1/notifications?limit=200")).Json!["data"]!.AsArray();
+        mine.Select(n => n!["title"]!.GetValue<string>()).ShouldContain("For the owner");
+        mine.ShouldAllBe(n => n!["user_id"]!.GetValue<string>() == t.UserId.ToString());
+        // Asking for someone else's rows by filter still answers your own.
+        var asked = (await t.Http.GetJsonAsync($"/api/v1/notifications?user_id={memberId}")).Json!["data"]!.AsArray();
+        asked.Count.ShouldBe(mine.Count);
+        asked.ShouldAllBe(n => n!["user_id"]!.GetValue<string>() == t.UserId.ToString());
+
+        var theirs = (await member.GetJsonAsync("/api/v1/notifications")).Json!["data"]!.AsArray();
+        theirs.Select(n => n!["title"]!.GetValue<string>()).ShouldBe(["For the member"]);
+        var theirId = theirs[0]!["id"]!.GetValue<string>();
+        (await t.Http.GetJsonAsync($"/api/v1/notifications/{theirId}")).ShouldBeProblem(404);
+        (await t.Http.PatchJsonAsync($"/api/v1/notifications/{theirId}", new { is_read = true })).ShouldBeProblem(404);
+        (await t.Http.DeleteAsync2($"/api/v1/notifications/{theirId}")).ShouldBeProblem(404);
+        (await ScalarAsync<bool>("SELECT is_read FROM notifications WHERE id = $1", Guid.Parse(theirId))).ShouldBeFalse();
+        (await member.GetJsonAsync($"/api/v1/notifications/{theirId}")).Status.ShouldBe(HttpStatusCode.OK);
+        var own = await member.PatchJsonAsync($"/api/v1/notifications/{theirId}", new { is_read = true });
+        own.Status.ShouldBe(HttpStatusCode.OK, own.Json?.ToJsonString());
+        own.Json!["read_at"].ShouldNotBeNull();
+
+        // Preferences are per person the same way.
+        (await member.SendAsync(HttpMethod.Put, "/api/v1/notifications/preferences/billing", new { email_frequency = "daily" })).Status.ShouldBe(HttpStatusCode.OK);
+        (await t.Http.GetJsonAsync("/api/v1/notification_preferences")).Json!["data"]!.AsArray()
+            .ShouldAllBe(p => p!["user_id"]!.GetValue<string>() == t.UserId.ToString());
+        (await member.GetJsonAsync("/api/v1/notification_preferences")).Json!["data"]!.AsArray().Count.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task A_person_sets_an_iana_time_zone_for_digests_and_nothing_else()
+    {
+        var t = await app.SignupAsync();
+        var start = (await t.Http.GetJsonAsync("/api/v1/notifications/timezone")).Json!;
+        start["timezone"].ShouldBeNull();
+        start["effective"]!.GetValue<string>().ShouldNotBeNullOrEmpty();
+        var set = await t.Http.SendAsync(HttpMethod.Put, "/api/v1/notifications/timezone", new { timezone = "Asia/Tokyo" });
+        set.Status.ShouldBe(HttpStatusCode.OK, set.Json?.ToJsonString());
+        set.Json!["effective"]!.GetValue<string>().ShouldBe("Asia/Tokyo");
+        (await ScalarAsync<string>("SELECT preferences->>'timezone' FROM users WHERE id = $1", t.UserId)).ShouldBe("Asia/Tokyo");
+        // Windows names, abbreviations and nonsense are refused and change nothing.
+        foreach (var bad in new[] { "Tokyo Standard Time", "PST", "Mars/Olympus_Mons", new string('x', 300) })
+            (await t.Http.SendAsync(HttpMethod.Put, "/api/v1/notifications/timezone", new { timezone = bad })).ShouldBeProblem(422, "timezone");
+        (await ScalarAsync<string>("SELECT preferences->>'timezone' FROM users WHERE id = $1", t.UserId)).ShouldBe("Asia/Tokyo");
+        // The digest's local morning follows it: a daily digest is due at 08:00 Tokyo (23:00 UTC).
+        (await t.Http.SendAsync(HttpMethod.Put, "/api/v1/notifications/preferences/billing", new { email_frequency = "daily" })).Status.ShouldBe(HttpStatusCode.OK);
+        await NotifyAsync(t, "billing", "Digest in Tokyo");
+        (await ScalarAsync<int>("SELECT extract(hour FROM due_at AT TIME ZONE 'UTC')::int FROM notification_emails WHERE user_id = $1 AND category = 'billing' AND status = 'pending'", t.UserId)).ShouldBe(23);
+        // null goes back to the organization's zone.
+        var cleared = await t.Http.SendAsync(HttpMethod.Put, "/api/v1/notifications/timezone", new { timezone = (string?)null });
+        cleared.Json!["timezone"].ShouldBeNull();
+        (await ScalarAsync<bool>("SELECT preferences ? 'timezone' FROM users WHERE id = $1", t.UserId)).ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task Clearing_a_bounced_address_lets_the_channel_send_to_it_again_and_is_audited()
+    {
+        var t = await app.SignupAsync();
+        var other = await app.SignupAsync();
+        var id = Guid.NewGuid();
+        await using (var conn = await app.OwnerAsync())
+        await using (var cmd = new NpgsqlCommand("INSERT INTO email_bounces (id, organization_id, address, reason) VALUES ($1, $2, 'gone@customer.test', '5.1.1 no such user')", conn))
+        {
+            cmd.Parameters.AddWithValue(id);
+            cmd.Parameters.AddWithValue(t.OrganizationId);
+            await cmd.ExecuteNonQueryAsync();
+        }
+        (await other.Http.PostJsonAsync($"/api/v1/email_bounces/{id}/clear", new { })).ShouldBeProblem(404);
+        var viewer = await app.KeyClientAsync(t, "read");
+        (await viewer.PostJsonAsync($"/api/v1/email_bounces/{id}/clear", new { })).ShouldBeProblem(403);
+        (await ScalarAsync<long>("SELECT count(*) FROM email_bounces WHERE id = $1", id)).ShouldBe(1);
+        var cleared = await t.Http.PostJsonAsync($"/api/v1/email_bounces/{id}/clear", new { });
+        cleared.Status.ShouldBe(HttpStatusCode.OK, cleared.Json?.ToJsonString());
+        cleared.Json!["address"]!.GetValue<string>().ShouldBe("gone@customer.test");
+        (await ScalarAsync<long>("SELECT count(*) FROM email_bounces WHERE id = $1", id)).ShouldBe(0);
+        (await ScalarAsync<long>("SELECT count(*) FROM audit_logs WHERE entity_type = 'email_bounces' AND entity_id = $1 AND action = 'delete'", id)).ShouldBe(1);
+        (await ScalarAsync<long>("SELECT count(*) FROM activity_logs WHERE action_type = 'email_bounce.cleared' AND resource_id = $1", id)).ShouldBe(1);
+        (await t.Http.PostJsonAsync($"/api/v1/email_bounces/{id}/clear", new { })).ShouldBeProblem(404);
     }
 
     [Fact]

@@ -30,4 +30,6 @@ public sealed class Customer : AuditedEntity
     public DateOnly? RenewalDate { get; set; }
     [ColumnType("jsonb")] public string? Metadata { get; set; }
     [ColumnType("jsonb")] public string? ExtraMetadata { get; set; }
+    /// <summary>When a privacy erase anonymised the customer (migration 0115); set only by POST /customers/{id}/erase.</summary>
+    public DateTime? ErasedAt { get; set; }
 }

@@ -13,11 +13,13 @@ public sealed class CustomersModule : IModule
     public void ConfigureResources(ResourceOptions r) => r.Table("customers")
         .Computed<int>("days_until_renewal", "renewal_date - current_date")
         .Computed<bool>("is_at_risk", $"coalesce(health_score < {AtRiskHealthBelow} AND churn_risk > {AtRiskChurnAbove.ToString(System.Globalization.CultureInfo.InvariantCulture)}, false)")
+        .ReadOnlyColumn("erased_at")
         .Describe("Customer accounts: billing profile (seed 000) and success profile (seed 003) in one record.");
 
     public void MapEndpoints(RouteGroupBuilder api)
     {
         CustomersApi.Map(api);
         CustomerExportApi.Map(api);
+        Privacy.PrivacyApi.Map(api);
     }
 }

@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+using Clientele.Platform.Audit;
 using Clientele.Platform.Database;
 
 namespace Clientele.Modules.Email;
@@ -16,4 +18,23 @@ public static class EmailBounces
                 """, [s.OrganizationId, address, SqlArg.Text(reason), SqlArg.Text(messageId)], ct);
         return n;
     }
+
+    /// <summary>Forgets a bounce (the address was fixed, or the mailbox is back): the channel sends to it again.
+    /// The address, or null when there is no such bounce in the organization. Audited and in the activity feed.</summary>
+    public static async Task<string?> ClearAsync(TenantSession s, Guid id, CancellationToken ct)
+    {
+        var address = await s.QueryFirstAsync("DELETE FROM email_bounces WHERE organization_id = $1 AND id = $2 RETURNING address",
+            [s.OrganizationId, id], r => r.GetString(0), ct);
+        if (address is null) return null;
+        await AuditWriter.WriteAsync(s, "email_bounces", id, "delete", new JsonObject { ["address"] = address }, ct);
+        await ActivityFeed.WriteAsync(s, "email_bounce.cleared", "email_bounces", id, address, null, ct);
+        return address;
+    }
+
+    public sealed record Row(Guid Id, string Address, string? Reason, int Bounces, DateTime FirstBouncedAt, DateTime LastBouncedAt);
+
+    public static Task<List<Row>> ListAsync(TenantSession s, int limit, CancellationToken ct) =>
+        s.ReadListAsync("SELECT id, address, reason, bounces, first_bounced_at, last_bounced_at FROM email_bounces WHERE organization_id = $1 ORDER BY last_bounced_at DESC, id LIMIT $2",
+            [s.OrganizationId, limit], r => new Row(r.GetGuid(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), r.GetInt32(3),
+                DateTime.SpecifyKind(r.GetDateTime(4), DateTimeKind.Utc), DateTime.SpecifyKind(r.GetDateTime(5), DateTimeKind.Utc)), ct);
 }

@@ -26,5 +26,7 @@ public sealed class EmailModule : IModule
         services.AddSingleton<IChannelSender, EmailSender>();
     }
 
+    public void MapEndpoints(RouteGroupBuilder api) => EmailBouncesApi.Map(api);
+
     public void MapRoot(IEndpointRouteBuilder app) => EmailWebhookApi.Map(app);
 }

@@ -28,6 +28,8 @@ public static class NotificationsApi
                     ChangeAsync(id, change, ctx, sessions, tenant, registry, store))
                 .WithName(change switch { "read" => "ReadNotification", "unread" => "UnreadNotification", "archive" => "ArchiveNotification", _ => "UnarchiveNotification" })
                 .WithSummary($"Mark one of your notifications {change}{(change.EndsWith('e') ? "d" : "")}");
+        g.MapGet("/timezone", TimeZone).WithName("NotificationTimeZone").WithSummary("Your time zone for digests (null: the organization's) and the one in effect");
+        g.MapPut("/timezone", SaveTimeZone).WithName("SaveNotificationTimeZone").WithSummary("Set your time zone for digests: an IANA id such as Europe/Berlin, or null for the organization's");
         g.MapGet("/preferences", Preferences).WithName("NotificationPreferences").WithSummary("Your in-app and email settings for every notification type");
         g.MapPut("/preferences/{type}", SavePreference).WithName("SaveNotificationPreference")
             .WithSummary("Set in_app_enabled, email_enabled and email_frequency (immediate, hourly, daily, weekly, never) for one type");
@@ -60,6 +62,33 @@ public static class NotificationsApi
         var row = await store.GetAsync(s, registry.Find("notifications")!, guid, [], false, ctx.RequestAborted);
         await s.CommitAsync(ctx.RequestAborted);
         return new JsonBytesResult(row.Json, 200, row.ETag);
+    }
+
+    public sealed record TimeZoneRequest(string? Timezone);
+
+    private static async Task<IResult> TimeZone(HttpContext ctx, TenantSessions sessions, TenantContext tenant)
+    {
+        var user = NotificationInbox.UserOf(tenant);
+        await using var s = sessions.Open(tenant);
+        return Results.Json(await TimeZoneJsonAsync(s, user, ctx.RequestAborted));
+    }
+
+    private static async Task<IResult> SaveTimeZone(HttpContext ctx, TenantSessions sessions, TenantContext tenant)
+    {
+        var user = NotificationInbox.UserOf(tenant);
+        var req = await JsonBody.ReadAsync<TimeZoneRequest>(ctx);
+        if (UserTimeZone.Check(req.Timezone) is { } error) throw ProblemException.Validation(UserTimeZone.Field, error);
+        await using var s = sessions.Open(tenant);
+        await UserTimeZone.SaveAsync(s, user, req.Timezone, ctx.RequestAborted);
+        var json = await TimeZoneJsonAsync(s, user, ctx.RequestAborted);
+        await s.CommitAsync(ctx.RequestAborted);
+        return Results.Json(json);
+    }
+
+    private static async Task<JsonObject> TimeZoneJsonAsync(TenantSession s, Guid user, CancellationToken ct)
+    {
+        var mine = await UserTimeZone.ReadAsync(s, user, ct);
+        return new JsonObject { ["timezone"] = mine, ["effective"] = mine ?? await UserTimeZone.OrganizationZoneAsync(s, ct) ?? "UTC" };
     }
 
     private static async Task<IResult> Preferences(HttpContext ctx, TenantSessions sessions, TenantContext tenant)

@@ -38,7 +38,12 @@ public sealed class NotificationsModule : IModule
             $"Deletes read notifications (and finished notification emails) older than {retentionDays} days");
     }
 
-    public void MapEndpoints(RouteGroupBuilder api) => NotificationsApi.Map(api);
+    public void MapEndpoints(RouteGroupBuilder api)
+    {
+        NotificationsApi.Map(api);
+        OwnRowsApi.Map(api, "notifications");
+        OwnRowsApi.Map(api, "notification_preferences");
+    }
 
     public void MapRoot(IEndpointRouteBuilder app) => NotificationStream.Map(app);
 }

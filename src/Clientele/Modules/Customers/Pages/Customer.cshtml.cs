@@ -79,6 +79,7 @@ public sealed partial class CustomerModel : ConsolePage
         await s.CommitAsync(Aborted);
         Timeline = await CustomerTimeline.ReadAsync(s, Id, before, CustomerTimeline.PageSize, Aborted);
         await LoadCopilotAsync(s);
+        await LoadPrivacyAsync(s);
         UsageChart = LineChart(record.Usage["dau"].Count > 0 ? [("Daily active users", record.Usage["dau"]), ("Monthly active users", record.Usage["mau"])]
             : [("Adoption score", record.Usage["adoption_score"])]);
         HealthChart = LineChart([("Health score", record.Health)], max: 100);

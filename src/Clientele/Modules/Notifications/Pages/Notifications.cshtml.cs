@@ -17,6 +17,9 @@ public sealed class NotificationsModel : ConsolePage
 
     public IReadOnlyList<NotificationRow> Rows { get; private set; } = [];
     public IReadOnlyList<NotificationSetting> Settings { get; private set; } = [];
+    /// <summary>The form's time zone (users.preferences.timezone; empty = the organization's) and the organization's, for the label.</summary>
+    [BindProperty] public string? TimeZone { get; set; }
+    public string? OrganizationZone { get; private set; }
     public long Unread { get; private set; }
     public string? Next { get; private set; }
     public string? Flash { get; private set; }
@@ -63,14 +66,19 @@ public sealed class NotificationsModel : ConsolePage
         var choices = NotificationTypes.All.Select(k => (Kind: k, InApp: form[$"inapp-{k.Key}"] == "on", Email: (string?)form[$"email-{k.Key}"] ?? "immediate")).ToList();
         var invalid = choices.Where(c => !NotificationTypes.Frequencies.Contains(c.Email)).ToList();
         foreach (var c in invalid) ModelState.AddModelError($"email-{c.Kind.Key}", "Choose one of the listed email options.");
-        if (invalid.Count > 0)
+        var zoneError = UserTimeZone.Check(TimeZone);
+        if (zoneError is not null) ModelState.AddModelError(nameof(TimeZone), zoneError);
+        if (invalid.Count > 0 || zoneError is not null)
         {
+            var chosen = TimeZone;
             await LoadAsync();
+            TimeZone = chosen;
             Response.StatusCode = 422;
             return Page();
         }
         await using (var s = OpenSession())
         {
+            await UserTimeZone.SaveAsync(s, user, TimeZone, Aborted);
             foreach (var c in choices) await NotificationSettings.SaveAsync(s, user, c.Kind.Key, c.InApp, c.Email != "never", c.Email, Aborted);
             await s.CommitAsync(Aborted);
         }
@@ -94,5 +102,7 @@ public sealed class NotificationsModel : ConsolePage
         Next = Rows.Count == NotificationInbox.PageSize ? $"{Rows[^1].CreatedAt.Ticks}_{Rows[^1].Id}" : null;
         Unread = await NotificationInbox.UnreadCountAsync(s, user, Aborted);
         Settings = await NotificationSettings.ReadAsync(s, user, Aborted);
+        TimeZone = await UserTimeZone.ReadAsync(s, user, Aborted);
+        OrganizationZone = await UserTimeZone.OrganizationZoneAsync(s, Aborted);
     }
 }
