@@ -74,6 +74,9 @@ public sealed class InvoicePdfTests(SmtpFixture app) : IClassFixture<SmtpFixture
 
         var sent = await t.Http.PostOkAsync($"/api/v1/invoices/{id}/send");
         sent["sent_at"].ShouldNotBeNull();
+        // The activity feed says it was sent (issue 13 item 2).
+        (await t.Http.GetJsonAsync($"/api/v1/activity_logs?action_type=invoice.sent&resource_id={id}")).Json!["data"]!.AsArray()
+            .Single()!["resource_name"]!.GetValue<string>().ShouldBe(number);
         var mail = (await Eventually.GetAsync(() => Task.FromResult(app.Smtp.Messages.FirstOrDefault(m => m.RcptTo.Contains(email))), m => m is not null, what: "the invoice email"))!;
         mail.Header("Subject")!.ShouldContain(number);
         mail.Header("Auto-Submitted").ShouldBe("auto-generated"); // composed by the product's MailKit relay (SmtpRelay)

@@ -103,6 +103,7 @@ public sealed class QuoteTests(TeamFixture app) : IClassFixture<TeamFixture>
         results.Select(r => r.Json!.Str("quote_number")).Order().ShouldBe(Enumerable.Range(1, 20).Select(n => $"Q-{year}-{n:000000}"));
         results.ShouldAllBe(r => r.Json!.Str("status") == "sent");
         app.Smtp.To(email).Count().ShouldBe(20);
+        (await t.Http.GetJsonAsync("/api/v1/activity_logs?action_type=quote.sent&limit=200")).Json!["data"]!.AsArray().Count.ShouldBe(20);
 
         // A resend keeps the number; a sent quote's lines are fixed.
         var first = results[0].Json!.Str("quote_number");

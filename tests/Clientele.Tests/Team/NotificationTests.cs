@@ -148,23 +148,34 @@ public sealed class NotificationTests(TeamFixture app) : IClassFixture<TeamFixtu
         var other = await app.SignupAsync();
         var id = Guid.NewGuid();
         await using (var conn = await app.OwnerAsync())
-        await using (var cmd = new NpgsqlCommand("INSERT INTO email_bounces (id, organization_id, address, reason) VALUES ($1, $2, 'gone@customer.test', '5.1.1 no such user')", conn))
+        await using (var cmd = new NpgsqlCommand("INSERT INTO email_bounces (id, organization_id, address, reason) VALUES ($1, $2, lower($3), '5.1.1 no such user')", conn))
         {
             cmd.Parameters.AddWithValue(id);
             cmd.Parameters.AddWithValue(t.OrganizationId);
+            cmd.Parameters.AddWithValue(t.Email);
             await cmd.ExecuteNonQueryAsync();
         }
+        // While the person's own address is bounced, notification emails to it are skipped, not sent.
+        await NotifyAsync(t, "billing", "While bouncing");
+        var skipped = await Eventually.GetAsync(() => ScalarAsync<string>("SELECT status || ': ' || coalesce(error, '') FROM notification_emails WHERE user_id = $1 AND title = 'While bouncing'", t.UserId),
+            v => v is not null && !v.StartsWith("pending", StringComparison.Ordinal), what: "the email row decided");
+        skipped!.ShouldStartWith("skipped: ");
+        skipped.ShouldContain("bounced before");
+        app.Smtp.To(t.Email).ShouldNotContain(m => m.Header("Subject") == "While bouncing");
         (await other.Http.PostJsonAsync($"/api/v1/email_bounces/{id}/clear", new { })).ShouldBeProblem(404);
         var viewer = await app.KeyClientAsync(t, "read");
         (await viewer.PostJsonAsync($"/api/v1/email_bounces/{id}/clear", new { })).ShouldBeProblem(403);
         (await ScalarAsync<long>("SELECT count(*) FROM email_bounces WHERE id = $1", id)).ShouldBe(1);
         var cleared = await t.Http.PostJsonAsync($"/api/v1/email_bounces/{id}/clear", new { });
         cleared.Status.ShouldBe(HttpStatusCode.OK, cleared.Json?.ToJsonString());
-        cleared.Json!["address"]!.GetValue<string>().ShouldBe("gone@customer.test");
+        cleared.Json!["address"]!.GetValue<string>().ShouldBe(t.Email.ToLowerInvariant());
         (await ScalarAsync<long>("SELECT count(*) FROM email_bounces WHERE id = $1", id)).ShouldBe(0);
         (await ScalarAsync<long>("SELECT count(*) FROM audit_logs WHERE entity_type = 'email_bounces' AND entity_id = $1 AND action = 'delete'", id)).ShouldBe(1);
         (await ScalarAsync<long>("SELECT count(*) FROM activity_logs WHERE action_type = 'email_bounce.cleared' AND resource_id = $1", id)).ShouldBe(1);
         (await t.Http.PostJsonAsync($"/api/v1/email_bounces/{id}/clear", new { })).ShouldBeProblem(404);
+        // Cleared: the next one is sent.
+        await NotifyAsync(t, "billing", "After clearing");
+        await Eventually.GetAsync(() => Task.FromResult(app.Smtp.To(t.Email).Any(m => m.Header("Subject") == "After clearing")), x => x, what: "the email after clearing");
     }
 
     [Fact]

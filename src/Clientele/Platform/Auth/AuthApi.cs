@@ -46,6 +46,7 @@ public static class AuthApi
         api.MapPost("/auth/logout", Logout).WithTags("Auth").WithName("Logout");
         api.MapPost("/auth/password", ChangePassword).WithTags("Auth").WithName("ChangePassword")
             .WithSummary("Change your own password (signed in); ends every session of the account and starts a new one here");
+        OrganizationSwitch.Map(api);
         api.MapGet("/me", Me).WithTags("Auth").WithName("Me").WithSummary("The organization, user and role behind the credential");
 
         var keys = api.MapGroup("/api_keys").WithTags("API keys");

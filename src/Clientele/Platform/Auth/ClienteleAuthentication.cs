@@ -89,6 +89,7 @@ public static class AuthenticationSetup
         services.AddSingleton<AuthCache>();
         services.AddHostedService<AuthInvalidationListener>();
         services.AddSingleton<SessionService>();
+        services.AddScoped<OrganizationSwitch>();
         services.AddSingleton<SignupConcealment>();
         services.AddAuthentication(Smart)
             .AddPolicyScheme(Smart, "API key or cookie", o => o.ForwardDefaultSelector = ctx =>

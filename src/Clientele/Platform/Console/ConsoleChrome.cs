@@ -29,6 +29,16 @@ public sealed class ConsoleChrome(TenantContext tenant, TenantSessions sessions)
     }
 
     /// <summary>The bell's first count (the stream keeps it current): the user's unread, unarchived notifications.</summary>
+    public Guid OrganizationId => tenant.OrganizationId;
+
+    /// <summary>The organizations of the signed-in login (the top bar's switcher shows them when there are two or more).</summary>
+    public async Task<IReadOnlyList<Clientele.Platform.Auth.OrganizationSwitch.Membership>> OrganizationsAsync(CancellationToken ct)
+    {
+        if (!HasUser) return [];
+        await using var s = sessions.Open(tenant);
+        return await Clientele.Platform.Auth.OrganizationSwitch.ListAsync(s, tenant.UserId!.Value, ct);
+    }
+
     public async Task<long> UnreadNotificationsAsync(CancellationToken ct)
     {
         if (!tenant.IsSet || tenant.UserId is not { } user) return 0;

@@ -44,6 +44,7 @@ public static class SendInvoice
             throw new ProblemException(502, "The mail relay refused the invoice", e.Message);
         }
         await s.ExecuteAsync("UPDATE invoices SET sent_at = @now WHERE organization_id = @org AND id = @id", new { org = s.OrganizationId, id, now }, ct);
+        await Clientele.Platform.Audit.ActivityFeed.WriteAsync(s, "invoice.sent", "invoices", id, t.InvoiceNumber, new System.Text.Json.Nodes.JsonObject { ["to"] = t.Email }, ct);
         return ActionOutcome.Done;
     }
 

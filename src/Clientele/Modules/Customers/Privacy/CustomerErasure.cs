@@ -69,10 +69,12 @@ public static partial class CustomerErasure
             [s.OrganizationId, customerId], ct);
         var summary = new JsonObject
         {
+            ["erased"] = true,
             ["anonymised"] = new JsonObject(anonymised.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value))),
             ["other_rows"] = swept,
         };
-        await AuditWriter.WriteAsync(s, "customers", customerId, "erase", summary, ct);
+        // audit_logs.action is one of seed 000's verbs: an erase is an update of the customer (changes say "erased")
+        await AuditWriter.WriteAsync(s, "customers", customerId, "update", summary, ct);
         await ActivityFeed.WriteAsync(s, "customer.erased", "customers", customerId, "Erased customer", summary, ct);
         return new ErasureResult(false, at, anonymised, swept);
     }

@@ -34,6 +34,12 @@ public sealed class NotificationMail(SmtpRelay relay, IConfiguration config, ISe
         var ids = items.Select(i => i.Id).ToArray();
         if (!to.Active) { await MarkAsync(s, ids, "skipped", "the user is deactivated or removed", ct); return false; }
         if (!relay.Configured) { await MarkAsync(s, ids, "skipped", "SMTP is not configured on this server (Smtp__Host)", ct); return false; }
+        // An address a bounce marked undeliverable (email_bounces) only bounces again: skipped until someone clears it.
+        if (await s.ScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM email_bounces WHERE organization_id = $1 AND address = lower($2))", [s.OrganizationId, to.Email], ct))
+        {
+            await MarkAsync(s, ids, "skipped", $"{to.Email} bounced before (Settings > Bounced email clears it)", ct);
+            return false;
+        }
         var message = Compose(to, items);
         try
         {

@@ -61,6 +61,7 @@ public static class SendQuote
             """, [s.OrganizationId, id, number, validUntil, meta, SqlArg.Uuid(s.Tenant.ActorId)], ct);
         if (deliver is not null) await deliver((await QuoteDocument.ReadAsync(s, id, ct))!, to);
         await SalesRows.UpdatedAsync(s, "quotes", id, before, ct);
+        await Clientele.Platform.Audit.ActivityFeed.WriteAsync(s, "quote.sent", "quotes", id, number, new JsonObject { ["to"] = to }, ct);
         return ActionOutcome.Done;
     }
 

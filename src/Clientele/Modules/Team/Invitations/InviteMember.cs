@@ -55,17 +55,15 @@ public static class InviteMember
     public static string Link(string linkBase, string token) => $"{linkBase.TrimEnd('/')}/invite/{token}";
 
     /// <summary>
-    /// One sign-in is one person in one organization (users.email is unique across the platform), so
-    /// an address that already signs in cannot be invited: a clear 409 instead of a link that cannot work.
+    /// A member of this organization is not invited again (a clear 409). An address that signs in to
+    /// another organization may be invited: the person joins with their own password (one login,
+    /// several organizations, migration 0116).
     /// </summary>
     internal static async Task RefuseExistingAccountAsync(TenantSession s, string email, CancellationToken ct)
     {
-        var org = await s.QueryFirstAsync("SELECT organization_id FROM clientele_find_login($1)", [email], r => (Guid?)r.GetGuid(0), ct);
-        if (org is null) return;
-        throw org == s.OrganizationId
-            ? ProblemException.Conflict($"{email} is already a member of this organization.", new Dictionary<string, string[]> { ["email"] = ["is already a member"] })
-            : ProblemException.Conflict($"{email} already signs in to another Clientele organization; one login belongs to one organization in this version.",
-                new Dictionary<string, string[]> { ["email"] = ["already has a Clientele login in another organization"] });
+        var member = await s.QueryFirstAsync("SELECT organization_id FROM clientele_find_login($1) WHERE organization_id = $2", [email, s.OrganizationId], r => (Guid?)r.GetGuid(0), ct);
+        if (member is null) return;
+        throw ProblemException.Conflict($"{email} is already a member of this organization.", new Dictionary<string, string[]> { ["email"] = ["is already a member"] });
     }
 
     internal sealed record Inviter(Guid Id, string Name, string Organization);

@@ -32,7 +32,7 @@ public sealed class InviteModel(AppDataSource db, TenantSessions sessions, Sessi
         if (!await LoadAsync()) return Closed();
         try
         {
-            var user = await AcceptInvitation.RunAsync(sessions, Invitation!, Name, Password, HttpContext.Connection.RemoteIpAddress?.ToString(), HttpContext.RequestAborted);
+            var user = await AcceptInvitation.RunAsync(sessions, signIn, Invitation!, Name, Password, HttpContext.Connection.RemoteIpAddress?.ToString(), HttpContext.RequestAborted);
             await signIn.SignInAsync(HttpContext, user);
             return LocalRedirect("/app");
         }
