@@ -40,7 +40,7 @@ public sealed class OrganizationSwitchConsoleTests(ConsoleFixture app) : Console
 
         foreach (var (from, to) in new[] { (first, other), (other, first) })
         {
-            await page.Locator(".user-menu summary").ClickAsync();
+            if (!await page.Locator(".user-menu").EvaluateAsync<bool>("d => d.open")) await page.Locator(".user-menu summary").ClickAsync();
             await page.GetByRole(AriaRole.Button, new() { Name = $"Switch to {to}" }).ClickAsync();
             await Assertions.Expect(org).ToHaveTextAsync(to);
             await page.GotoAsync("/app/customers");

@@ -44,6 +44,8 @@ public sealed class OrganizationSwitch(TenantSessions tenantSessions, SessionSer
             await s.CommitAsync(ct);
         }
         cache.Remove(AuthCache.SessionEntry(sessionId));
+        // SignInAsync fills its tenant from the request's principal (the old organization): this request is signed out from here on.
+        ctx.User = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity());
         await sessions.SignInAsync(ctx, new SessionService.VerifiedUser(target.UserId, target.OrganizationId, target.Role));
         return target;
     }
