@@ -425,6 +425,66 @@ public sealed class AgentsOpenAiTests(AgentsOpenAiFixture fixture, ITestOutputHe
     }
 
     [Fact]
+    public async Task Each_experiment_variant_answers_with_its_own_prompt_model_and_temperature_and_the_results_count_them()
+    {
+        var first = await ChatAsync("Ana Lima");
+        var t = first.Tenant;
+        var started = await t.Http.PostJsonAsync("/api/v1/experiments", new
+        {
+            test_name = "reply_style", agent_id = first.Channel.AgentId, variants = new object[]
+            {
+                new { name = "concise", weight = 1, prompt = "Variant rule: answer in one sentence.", model = "model-concise" },
+                new { name = "detailed", weight = 1, prompt = "Variant rule: explain step by step.", model = "model-detailed", temperature = 0.7 },
+            },
+        });
+        started.Status.ShouldBe(HttpStatusCode.Created, started.Json?.ToJsonString());
+        OpenAi.Responder = r => new FakeOpenAi.Reply { Content = $"Answer from {r.Model}.", PromptTokens = 100, CompletionTokens = 10 };
+
+        // New customers until both variants have answered (1:1 weights; each conversation's variant is its hash's).
+        var byVariant = new Dictionary<string, List<Guid>>();
+        for (var i = 0; i < 20 && byVariant.Count < 2; i++)
+        {
+            var chat = i == 0 ? first : new Chat(first.Channel, "55118" + Random.Shared.NextInt64(10_000_000, 99_999_999), $"Customer {i}");
+            var before = OpenAi.Requests.Count;
+            var (_, reply) = await SayAsync(chat, "Hi, how much does the Pro plan cost per month?");
+            var variant = reply["extra_metadata"]!["experiment"]!["variant"]!.GetValue<string>();
+            reply["extra_metadata"]!["experiment"]!["test_name"]!.GetValue<string>().ShouldBe("reply_style");
+            (await ListAsync(t, $"/api/v1/ab_tests?conversation_id={chat.ConversationId}")).Single()!["variant"]!.GetValue<string>().ShouldBe(variant);
+
+            var (model, rule, otherRule) = variant == "concise"
+                ? ("model-concise", "Variant rule: answer in one sentence.", "Variant rule: explain step by step.")
+                : ("model-detailed", "Variant rule: explain step by step.", "Variant rule: answer in one sentence.");
+            var request = OpenAi.Requests.Skip(before).First(r => !IsVerification(r));
+            request.Model.ShouldBe(model);
+            var system = request.Messages[0]!["content"]!.GetValue<string>();
+            system.ShouldContain("You are Sofia"); // the agent's own prompt stays, the variant's rule is added
+            system.ShouldContain(rule);
+            system.ShouldNotContain(otherRule);
+            if (variant == "detailed") request.Body["temperature"]!.GetValue<double>().ShouldBe(0.7, 1e-6);
+            else request.Body["temperature"].ShouldBeNull(); // the agent has none and the variant sets none
+            reply["model_used"]!.GetValue<string>().ShouldBe(model);
+            reply["content"]!.GetValue<string>().ShouldStartWith($"Answer from {model}");
+            if (!byVariant.TryGetValue(variant, out var list)) byVariant[variant] = list = [];
+            list.Add(chat.ConversationId);
+        }
+        byVariant.Keys.ShouldBe(["concise", "detailed"], ignoreOrder: true);
+
+        // The results still count them: one conversation of each variant ends, resolved by the AI.
+        foreach (var ids in byVariant.Values)
+            (await t.Http.PatchJsonAsync($"/api/v1/conversations/{ids[0]}", new { status = "resolved", resolved_by_agent = "sales", csat_score = 4 })).Status.ShouldBe(HttpStatusCode.OK);
+        var results = await Eventually.GetAsync(async () => (await t.Http.GetJsonAsync("/api/v1/experiments/reply_style/results")).Json!,
+            r => r["variants"]!.AsArray().Sum(v => v!["ended"]!.GetValue<long>()) == 2, what: "two ended conversations in the results");
+        foreach (var arm in results["variants"]!.AsArray())
+        {
+            var name = arm!["variant"]!.GetValue<string>();
+            arm["assigned"]!.GetValue<long>().ShouldBe(byVariant[name].Count);
+            arm["ended"]!.GetValue<long>().ShouldBe(1);
+            arm["resolved_by_ai"]!.GetValue<long>().ShouldBe(1);
+            arm["avg_csat"]!.GetValue<double>().ShouldBe(4.0);
+        }
+    }
+
+    [Fact]
     public async Task The_verifier_is_a_second_model_call_and_the_rules_still_remove_a_promise_it_approved()
     {
         var chat = await ChatAsync("Rita Alves");

@@ -337,7 +337,8 @@ public sealed class DataModelTests(AppFixture app) : IClassFixture<AppFixture>
         var customer = await t.Http.CreateCustomerAsync();
         foreach (var csat in new[] { 0, 6 })
             (await t.Http.PostJsonAsync("/api/v1/conversations", new { customer_id = customer, csat_score = csat })).ShouldBeProblem(422, "csat_score");
-        (await t.Http.PostJsonAsync("/api/v1/conversation_analytics", new { date = "2026-01-01", avg_csat = 5.5 })).ShouldBeProblem(422, "avg_csat");
+        // The rollups are written only by the rollup job: the API refuses any write to them.
+        (await t.Http.PostJsonAsync("/api/v1/conversation_analytics", new { date = "2026-01-01", avg_csat = 5.5 })).ShouldBeProblem(405);
         (await CountAsync(t.Http, "conversations")).ShouldBe(0);
         (await CountAsync(t.Http, "conversation_analytics")).ShouldBe(0);
     }
@@ -417,20 +418,19 @@ public sealed class DataModelTests(AppFixture app) : IClassFixture<AppFixture>
         var t = await app.SignupAsync();
         var customer = await t.Http.CreateCustomerAsync();
         var other = await t.Http.CreateCustomerAsync();
-        var row = new { customer_id = customer, feature_name = "reports", date = "2026-03-01", usage_count = 3 };
-        await CreateAsync(t.Http, "feature_usage", row);
-        var r = await t.Http.PostJsonAsync("/api/v1/feature_usage", row with { });
-        r.ShouldBeProblem(409, "feature_name");
-        ShouldNameOnly(r.Json!, "customer_id", "feature_name", "date");
-        (await CountAsync(t.Http, "feature_usage")).ShouldBe(1);
+        var row = new { customer_id = customer, metric_date = "2026-03-01", dau = 3 };
+        await CreateAsync(t.Http, "usage_metrics", row);
+        var r = await t.Http.PostJsonAsync("/api/v1/usage_metrics", row with { });
+        r.ShouldBeProblem(409, "metric_date");
+        ShouldNameOnly(r.Json!, "customer_id", "metric_date");
+        (await CountAsync(t.Http, "usage_metrics")).ShouldBe(1);
         // Any part different is another row.
-        await CreateAsync(t.Http, "feature_usage", new { customer_id = other, feature_name = "reports", date = "2026-03-01" });
-        await CreateAsync(t.Http, "feature_usage", new { customer_id = customer, feature_name = "inbox", date = "2026-03-01" });
-        await CreateAsync(t.Http, "feature_usage", new { customer_id = customer, feature_name = "reports", date = "2026-03-02" });
+        await CreateAsync(t.Http, "usage_metrics", new { customer_id = other, metric_date = "2026-03-01" });
+        await CreateAsync(t.Http, "usage_metrics", new { customer_id = customer, metric_date = "2026-03-02" });
         // Another tenant may use the same values (uniques are per organization).
         var u = await app.SignupAsync();
         var theirs = await u.Http.CreateCustomerAsync();
-        await CreateAsync(u.Http, "feature_usage", new { customer_id = theirs, feature_name = "reports", date = "2026-03-01" });
+        await CreateAsync(u.Http, "usage_metrics", new { customer_id = theirs, metric_date = "2026-03-01" });
         // Same for invoice numbers.
         await CreateAsync(t.Http, "invoices", new { customer_id = customer, invoice_number = "INV-1", amount = 10m });
         var dup = await t.Http.PostJsonAsync("/api/v1/invoices", new { customer_id = other, invoice_number = "INV-1", amount = 20m });

@@ -17,7 +17,15 @@ public sealed class ReportsTests(AppFixture app) : IClassFixture<AppFixture>
         var a = await app.SignupAsync("Summary Org");
         var b = await app.SignupAsync();
         (await a.Http.PostJsonAsync("/api/v1/users", new { email = $"m-{Guid.NewGuid():N}@x.test", role = "member" })).Status.ShouldBe(HttpStatusCode.Created);
-        await a.Http.PostJsonAsync("/api/v1/daily_metrics", new { date = DateTime.UtcNow.ToString("yyyy-MM-dd"), total_messages = 42, avg_response_time = 1.5 });
+        // daily_metrics is written by the rollups only (read-only in the API): the row goes in as the owner.
+        (await a.Http.PostJsonAsync("/api/v1/daily_metrics", new { date = DateTime.UtcNow.ToString("yyyy-MM-dd"), total_messages = 42 })).ShouldBeProblem(405);
+        await using (var owner = await app.OwnerAsync())
+        await using (var insert = new Npgsql.NpgsqlCommand(
+            "INSERT INTO daily_metrics (id, organization_id, date, total_messages, avg_response_time) VALUES (gen_random_uuid(), $1, (now() AT TIME ZONE 'UTC')::date, 42, 1.5)", owner))
+        {
+            insert.Parameters.AddWithValue(a.OrganizationId);
+            await insert.ExecuteNonQueryAsync();
+        }
         (await MaintenanceJob.RunOnceAsync(app.App.Services.GetRequiredService<AppDataSource>(), CancellationToken.None)).ShouldBeTrue();
 
         var summary = await a.Http.GetJsonAsync("/api/v1/organization/summary");

@@ -43,6 +43,16 @@ public sealed class ReportsPageTests(ConsoleFixture app) : ConsoleTests(app)
         (await row.Locator("td[data-label='Conversations']").InnerTextAsync()).ShouldBe(whatsapp.ToString(CultureInfo.InvariantCulture));
         foreach (var id in new[] { "chart-volume", "chart-rates", "chart-response", "chart-cost" })
             (await page.EvaluateAsync<bool>($"() => !!Chart.getChart(document.getElementById('{id}'))")).ShouldBeTrue(id);
+        // The demo's experiment (greeting_tone on the WhatsApp agent): each variant's assigned count is its ab_tests rows.
+        var experiments = page.Locator("section[aria-labelledby='experiments-heading']");
+        await Expect(experiments.GetByRole(AriaRole.Heading, new() { Name = "greeting_tone" })).ToBeVisibleAsync();
+        foreach (var variant in new[] { "formal", "friendly" })
+        {
+            var shown = await experiments.Locator("tbody tr").Filter(new() { Has = page.Locator("th", new() { HasTextString = variant }) })
+                .Locator("td[data-label='Assigned']").InnerTextAsync();
+            shown.ShouldBe((await CountAsync("SELECT count(*) FROM ab_tests WHERE organization_id = $1 AND test_name = 'greeting_tone' AND variant = $2 AND deleted_at IS NULL",
+                org, variant)).ToString(CultureInfo.InvariantCulture), variant);
+        }
         await App.CheckPageAsync(cp, "reports-demo");
         await page.SetViewportSizeAsync(390, 844);
         await App.CheckPageAsync(cp, "reports-demo-phone");

@@ -14,22 +14,23 @@ public sealed class AnalyticsModule : IModule
 {
     public void ConfigureResources(ResourceOptions r)
     {
-        r.Table("conversation_analytics")
+        // The rollups (AnalyticsRollup) are their only writer: computed from the rows, never typed in.
+        r.Table("conversation_analytics").ReadOnly()
             .Computed<decimal>("resolution_rate", "CASE WHEN total_conversations = 0 THEN 0.0 ELSE round(resolved_conversations * 100.0 / total_conversations, 2) END")
             .Computed<decimal>("escalation_rate", "CASE WHEN total_conversations = 0 THEN 0.0 ELSE round(escalated_conversations * 100.0 / total_conversations, 2) END")
-            .Describe("Daily conversation rollup per channel (null channel: all channels): volumes, resolution time, sentiment, CSAT.");
-        r.Table("feature_usage")
-            .Describe("Daily use of each product feature by each customer.");
+            .Describe("Daily conversation rollup per channel (null channel: all channels): volumes, resolution time, sentiment, CSAT (read-only).");
+        r.Table("feature_usage").ReadOnly()
+            .Describe("Daily use of each product feature by each customer, rolled up from analytics_events (read-only).");
         r.Table("ab_tests")
             .Describe("Observations of A/B test variants with their outcome and metric value.");
-        r.Table("agent_performance")
+        r.Table("agent_performance").ReadOnly()
             .Computed<decimal>("success_rate", "CASE WHEN total_interactions = 0 THEN 0.0 ELSE round(successful_resolutions * 100.0 / total_interactions, 2) END")
-            .Describe("Daily performance per agent (a logical agent by agent_name or an agents row by agent_id).");
+            .Describe("Daily performance per agent (a logical agent by agent_name or an agents row by agent_id; read-only).");
         r.Table("analytics_events")
             .Describe("Raw product analytics events, partitioned by month and kept 90 days.");
         r.Hide("analytics_event_ids");
-        r.Table("daily_metrics")
-            .Describe("The organization's daily usage rollup: messages, conversations, tokens, users, agents, workflow runs.");
+        r.Table("daily_metrics").ReadOnly()
+            .Describe("The organization's daily usage rollup: messages, conversations, tokens, users, agents, workflow runs (read-only).");
         // Written by the server as things happen: a tenant must not forge or erase its own history.
         r.Table("activity_logs").ReadOnly()
             .Describe("The organization's activity feed: who did what to which resource (read-only).");

@@ -23,6 +23,7 @@ public sealed class BackOfficeModule : IModule
         services.AddSingleton<IJobGate, SuspendedOrganizationGate>();
         services.AddSingleton<OrganizationSuspension>();
         services.AddSingleton<OrganizationDirectory>();
+        services.AddSingleton<StaffManagement>();
         services.AddSingleton<Tickets.StaffTickets>();
         services.AddSingleton<ViewAs.StaffViewAs>();
     }

@@ -8,6 +8,7 @@ public enum StaffPermission
     AnswerTickets,
     Impersonate,
     ViewAudit,
+    ManageStaff,
 }
 
 public static class StaffRoles
@@ -20,10 +21,11 @@ public static class StaffRoles
 
     public static readonly string[] All = [SuperAdmin, Admin, Support, Billing, ReadOnly];
 
-    /// <summary>support answers tickets and looks at tenants; billing suspends; super_admin and admin do everything.</summary>
+    /// <summary>support answers tickets and looks at tenants; billing suspends; admin does all of that; only super_admin manages staff accounts.</summary>
     public static bool Can(string role, StaffPermission p) => role switch
     {
-        SuperAdmin or Admin => true,
+        SuperAdmin => true,
+        Admin => p is not StaffPermission.ManageStaff,
         Support => p is StaffPermission.ViewOrganizations or StaffPermission.AnswerTickets or StaffPermission.Impersonate,
         Billing => p is StaffPermission.ViewOrganizations or StaffPermission.SuspendOrganizations,
         ReadOnly => p is StaffPermission.ViewOrganizations,
@@ -36,6 +38,7 @@ public static class StaffRoles
         StaffPermission.AnswerTickets => "Support tickets need the support, admin or super_admin role.",
         StaffPermission.Impersonate => "Viewing as a tenant user needs the support, admin or super_admin role.",
         StaffPermission.ViewAudit => "The staff audit log needs the admin or super_admin role.",
+        StaffPermission.ManageStaff => "Staff accounts are managed by a super_admin.",
         _ => "Your staff role does not allow this.",
     };
 }

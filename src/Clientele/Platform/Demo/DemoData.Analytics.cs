@@ -104,10 +104,7 @@ internal static partial class DemoData
     public static async Task RollupDaysAsync(DemoContext d, DateOnly from, DateOnly to)
     {
         var zone = await AnalyticsRollup.ZoneAsync(d.Session, d.Ct);
-        for (var day = from; day <= to; day = day.AddDays(1))
-        {
-            await AnalyticsRollup.RunDayAsync(d.Session, day, zone, d.Ct);
-            await d.Session.CommitAsync(d.Ct);
-        }
+        await AnalyticsRollup.RunRangeAsync(d.Session, from, to, zone, d.Ct);
+        await d.Session.CommitAsync(d.Ct);
     }
 }

@@ -28,6 +28,7 @@ public sealed class AgentReplyGenerator(IMessageAnalyzer analyzer, IKnowledgeRet
         var clock = Stopwatch.StartNew();
         var ctx = await TurnContext.LoadAsync(s, request.ConversationId, request.MessageId, ct);
         if (ctx is null) return null;
+        ctx = await ExperimentVariantConfig.ApplyAsync(s, ctx, request.ConversationId, ct);
         var a = analyzer.Analyze(request.CustomerText, ctx.MessageTime);
         var firstName = HumanHandoffMessage.FirstName(request.CustomerName);
         var (primary, primaryConfidence) = ReplyPlan.PrimaryIntentOf(ctx, a);
@@ -68,6 +69,7 @@ public sealed class AgentReplyGenerator(IMessageAnalyzer analyzer, IKnowledgeRet
             ["kb_articles_used"] = new JsonArray(kbIds.Select(id => (JsonNode)id).ToArray()),
         };
         if (verified is not null) metadata["verification"] = verified.Verification.Verdict;
+        if (ctx.Variant is { } variant) metadata["experiment"] = variant.ToJson();
         // The built-in engine says when its text promises a colleague (no escalation by itself; docs/ai.md).
         if (call.Response.AdditionalProperties?.TryGetValue(BuiltInChatClient.HandoffTeamResult, out var team) == true && team is string t) metadata["handoff_suggested"] = t;
         if (resolvedBy is not null) metadata["resolved"] = true;

@@ -25,6 +25,7 @@ public static class PromptBuilder
         if (!string.IsNullOrWhiteSpace(ctx.Company)) system.AppendLine($"Company: {ctx.Company}");
         system.AppendLine($"Channel: {ctx.Channel}");
         if (!string.IsNullOrWhiteSpace(customerName)) system.AppendLine($"Customer name: {customerName}");
+        if (ctx.Agent.Instructions is { } instructions) system.AppendLine(instructions);
         var messages = new List<AiMessage> { new(ChatRole.System, system.ToString().TrimEnd()) };
         if (hits.Count > 0) messages.Add(new AiMessage(ChatRole.System, KnowledgePrompt.Format(hits)));
         messages.AddRange(ctx.History.Select(h => new AiMessage(h.Role == "assistant" ? ChatRole.Assistant : ChatRole.User, h.Content)));

@@ -7,6 +7,9 @@ namespace Clientele.Modules.Agents.Orchestration;
 public sealed record AgentProfile(Guid? Id, string Name, string PromptId, string Specialty, string? Provider, string? Model, decimal? Temperature,
     IReadOnlyList<string> Tools, double EscalationConfidence)
 {
+    /// <summary>An experiment variant's own instructions, added to the system prompt (<see cref="ExperimentVariantConfig"/>).</summary>
+    public string? Instructions { get; init; }
+
     public static readonly IReadOnlyList<string> DefaultTools = ["knowledge_search", "handoff", "verify", "escalate"];
     public bool Can(string tool) => Tools.Contains(tool);
 }
@@ -31,6 +34,11 @@ public sealed record TurnContext(
     DateTimeOffset MessageTime,
     IReadOnlyList<HistoryLine> History)
 {
+    /// <summary>The experiment variant assigned to the conversation (ab_tests), when there is one.</summary>
+    public ExperimentVariantConfig? Variant { get; init; }
+    /// <summary>The agent has a running experiment that started before the conversation, which has no variant yet.</summary>
+    public bool AwaitsVariant { get; init; }
+
     public const int HistoryLimit = 10;
 
     /// <summary>One statement: the conversation, its agent and organization, the last handoff, the running counts and the last messages.</summary>
@@ -49,7 +57,9 @@ public sealed record TurnContext(
                       SELECT p.role, p.content, p.sequence_no FROM messages p
                       WHERE p.organization_id = c.organization_id AND p.conversation_id = c.id AND p.sequence_no < m.sequence_no
                         AND p.role IN ('user', 'assistant') AND p.deleted_at IS NULL
-                      ORDER BY p.sequence_no DESC LIMIT {HistoryLimit}) x)
+                      ORDER BY p.sequence_no DESC LIMIT {HistoryLimit}) x),
+                   {ExperimentVariantConfig.AssignedSql},
+                   {ExperimentVariantConfig.RunningSql}
             FROM messages m
             JOIN conversations c ON c.organization_id = m.organization_id AND c.id = m.conversation_id
             JOIN organizations o ON o.id = c.organization_id
@@ -70,7 +80,11 @@ public sealed record TurnContext(
             history.Add(new HistoryLine(line[0].GetString()!, line[1].GetString()!));
         return new TurnContext(agent, Text(r, 16), r.GetString(0), r.GetString(1), Text(r, 2), r.IsDBNull(3) ? null : r.GetDouble(3),
             r.IsDBNull(4) ? null : r.GetDouble(4), r.GetInt32(18), r.GetFieldValue<string[]>(5), r.GetFieldValue<string[]>(6), current,
-            new DateTimeOffset(DateTime.SpecifyKind(r.GetDateTime(19), DateTimeKind.Utc)), history);
+            new DateTimeOffset(DateTime.SpecifyKind(r.GetDateTime(19), DateTimeKind.Utc)), history)
+        {
+            Variant = ExperimentVariantConfig.FromJson(Text(r, 21)),
+            AwaitsVariant = r.IsDBNull(21) && r.GetBoolean(22),
+        };
     }
 
     private static string? Text(Npgsql.NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);

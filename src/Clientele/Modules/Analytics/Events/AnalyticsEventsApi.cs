@@ -49,22 +49,27 @@ public static class AnalyticsEventsApi
                 if (events[i].UserId is { } u && !known.Contains(u)) errors.Add($"events[{i}].user_id", "is not a user of this organization");
             errors.ThrowIfAny();
         }
+        // The batch is binary-COPYed into a session-private table, then one statement records the ids not
+        // seen before and inserts exactly those events.
+        await StagingTable.CopyAsync(s, "analytics_batch",
+            "id uuid NOT NULL, event_type text NOT NULL, resource_type text, resource_id uuid, properties jsonb NOT NULL, user_id uuid, created_at timestamptz NOT NULL",
+            events, async (w, e, c) =>
+            {
+                await w.WriteAsync(e.Id, NpgsqlDbType.Uuid, c);
+                await w.WriteAsync(e.EventType, NpgsqlDbType.Text, c);
+                await w.WriteOrNullAsync(e.ResourceType, NpgsqlDbType.Text, c);
+                await w.WriteOrNullAsync(e.ResourceId, NpgsqlDbType.Uuid, c);
+                await w.WriteAsync(e.Properties, NpgsqlDbType.Jsonb, c);
+                await w.WriteOrNullAsync(e.UserId, NpgsqlDbType.Uuid, c);
+                await w.WriteAsync(e.CreatedAt, NpgsqlDbType.TimestampTz, c);
+            }, ct);
         return await s.ExecuteAsync("""
-            WITH input AS (
-              SELECT * FROM unnest($2::uuid[], $3::text[], $4::text[], $5::uuid[], $6::jsonb[], $7::uuid[], $8::timestamptz[])
-                AS t(id, event_type, resource_type, resource_id, properties, user_id, created_at)),
-            fresh AS (
-              INSERT INTO analytics_event_ids (organization_id, id) SELECT $1, id FROM input
+            WITH fresh AS (
+              INSERT INTO analytics_event_ids (organization_id, id) SELECT $1, id FROM analytics_batch
               ON CONFLICT DO NOTHING RETURNING id)
             INSERT INTO analytics_events (id, organization_id, event_type, resource_type, resource_id, properties, user_id, created_at)
-            SELECT i.id, $1, i.event_type, i.resource_type, i.resource_id, i.properties, i.user_id, i.created_at
-            FROM input i JOIN fresh f ON f.id = i.id
-            """,
-            [s.OrganizationId, events.Select(e => e.Id).ToArray(), events.Select(e => e.EventType).ToArray(),
-             SqlArg.Typed(events.Select(e => e.ResourceType).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text),
-             SqlArg.Typed(events.Select(e => e.ResourceId).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Uuid),
-             SqlArg.Typed(events.Select(e => e.Properties).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Jsonb),
-             SqlArg.Typed(events.Select(e => e.UserId).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Uuid),
-             SqlArg.Typed(events.Select(e => e.CreatedAt).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.TimestampTz)], ct);
+            SELECT b.id, $1, b.event_type, b.resource_type, b.resource_id, b.properties, b.user_id, b.created_at
+            FROM analytics_batch b JOIN fresh f ON f.id = b.id
+            """, [s.OrganizationId], ct);
     }
 }

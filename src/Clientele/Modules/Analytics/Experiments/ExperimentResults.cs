@@ -15,6 +15,19 @@ public static class ExperimentResults
 
     public sealed record Arm(string Variant, int Weight, long Assigned, long Ended, long ResolvedByAi, long Escalated, double? Csat, double? FirstResponseSeconds);
 
+    /// <summary>The results of the organization's latest experiments, running ones first (the reports page).</summary>
+    public static async Task<List<JsonObject>> RecentAsync(TenantSession s, int limit, CancellationToken ct)
+    {
+        var names = await s.ReadListAsync("""
+            SELECT test_name FROM agent_experiments WHERE organization_id = $1 AND deleted_at IS NULL
+            ORDER BY status = 'running' DESC, started_at DESC LIMIT $2
+            """, [s.OrganizationId, limit], r => r.GetString(0), ct);
+        var results = new List<JsonObject>();
+        foreach (var name in names)
+            if (await ComputeAsync(s, name, ct) is { } r) results.Add(r);
+        return results;
+    }
+
     public static async Task<JsonObject?> ComputeAsync(TenantSession s, string testName, CancellationToken ct)
     {
         var experiment = await s.ReadFirstAsync("SELECT variants::text, status, agent_id, started_at, stopped_at FROM agent_experiments WHERE organization_id = $1 AND test_name = $2 AND deleted_at IS NULL",

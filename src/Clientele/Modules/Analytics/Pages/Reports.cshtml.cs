@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Clientele.Modules.Analytics.Experiments;
 using Clientele.Modules.Analytics.Reports;
 using Clientele.Modules.Analytics.Rollups;
 using Clientele.Platform.Errors;
@@ -19,6 +20,7 @@ namespace Clientele.Modules.Analytics.Pages;
 public sealed class ReportsModel : ConsolePage
 {
     public sealed record Tile(string Label, string Value, string Hint);
+    public const int MaxExperiments = 5;
 
     public ReportRequest? Query { get; private set; }
     public string From { get; private set; } = "";
@@ -36,6 +38,8 @@ public sealed class ReportsModel : ConsolePage
     public string ResponseChart { get; private set; } = "{}";
     public string CostChart { get; private set; } = "{}";
     public bool Empty { get; private set; }
+    /// <summary>The organization's agent experiments (running first), each as GET /api/v1/experiments/{test_name}/results answers it.</summary>
+    public List<JsonObject> Experiments { get; private set; } = [];
 
     public async Task<IActionResult> OnGetAsync()
     {
@@ -66,6 +70,7 @@ public sealed class ReportsModel : ConsolePage
         var usage = await ReportQueries.RunAsync(s, conversations with { Name = "usage", Channel = null }, Aborted);
         Channels = await ReportQueries.ByChannelAsync(s, conversations.From, conversations.To, Aborted);
         Agents = await ReportQueries.AgentTotalsAsync(s, conversations.From, conversations.To, Aborted);
+        Experiments = await ExperimentResults.RecentAsync(s, MaxExperiments, Aborted);
         await s.CommitAsync(Aborted);
 
         Periods = conv["series"]!.AsArray();
@@ -101,6 +106,10 @@ public sealed class ReportsModel : ConsolePage
 
     public static string Num(JsonNode? n) => n is null ? "—" : n.ToJsonString();
     public static string Percent(JsonNode? n) => n is null ? "—" : n.ToJsonString() + " %";
+    /// <summary>Seconds held as a double (experiment results are computed, not parsed).</summary>
+    public static string SecondsOf(JsonNode? n) => n is null ? "—" : Seconds(JsonValue.Create((decimal)n.GetValue<double>()));
+    /// <summary>A 0-1 fraction as a percentage (experiment rates).</summary>
+    public static string Share(JsonNode? n) => n is null ? "—" : (n.GetValue<double>() * 100).ToString("0.#", CultureInfo.InvariantCulture) + " %";
     public static string Seconds(JsonNode? n) => n is null ? "—" : n.GetValue<decimal>() switch
     {
         < 120 and var v => v.ToString("0.#", CultureInfo.InvariantCulture) + " s",

@@ -7,38 +7,43 @@ public sealed record RollupPass(int Organizations, int Days);
 
 /// <summary>
 /// Computes daily_metrics, conversation_analytics, agent_performance and feature_usage of an
-/// organization's day from its rows (<see cref="RollupSql"/>), in the organization's time zone
-/// (settings.timezone, else UTC). A day is one transaction under a per-organization advisory lock,
-/// so the scheduled pass and a re-run asked through the API never interleave; re-running a day over
-/// the same rows changes nothing.
+/// organization's days from its rows (<see cref="RollupSql"/>), in the organization's time zone
+/// (settings.timezone, else UTC). A range is rolled up by one statement per table (at most
+/// <see cref="MaxDaysPerTransaction"/> days per transaction) under a per-organization advisory lock,
+/// so the scheduled pass and a re-run asked through the API never interleave; re-running any day
+/// over the same rows changes nothing.
 /// </summary>
 public sealed class AnalyticsRollup(TenantSessions sessions, AppDataSource app)
 {
-    /// <summary>Rolls up every day from..to (inclusive) of the session's organization, one transaction per day.</summary>
+    /// <summary>A month per transaction: long re-runs do not hold one transaction for a year.</summary>
+    public const int MaxDaysPerTransaction = 31;
+
+    /// <summary>Rolls up every day from..to (inclusive) of the session's organization; answers the number of days.</summary>
     public async Task<int> RunAsync(TenantContext tenant, DateOnly from, DateOnly to, CancellationToken ct)
     {
         var days = 0;
-        for (var day = from; day <= to; day = day.AddDays(1))
+        for (var first = from; first <= to; first = first.AddDays(MaxDaysPerTransaction))
         {
+            var last = first.AddDays(MaxDaysPerTransaction - 1) < to ? first.AddDays(MaxDaysPerTransaction - 1) : to;
             await using var s = sessions.Open(tenant);
             var zone = await ZoneAsync(s, ct);
-            await RunDayAsync(s, day, zone, ct);
+            await RunRangeAsync(s, first, last, zone, ct);
             await s.CommitAsync(ct);
-            days++;
+            days += last.DayNumber - first.DayNumber + 1;
         }
         return days;
     }
 
-    /// <summary>The four rollups of one day inside the caller's transaction.</summary>
-    public static async Task RunDayAsync(TenantSession s, DateOnly day, string zone, CancellationToken ct)
+    /// <summary>The four rollups of the days first..last inside the caller's transaction: one statement per table.</summary>
+    public static async Task RunRangeAsync(TenantSession s, DateOnly first, DateOnly last, string zone, CancellationToken ct)
     {
         await s.ExecuteAsync("SELECT pg_advisory_xact_lock(hashtextextended('analytics.rollup:' || $1::text, 0))", [s.OrganizationId], ct);
         foreach (var sql in new[] { RollupSql.DailyMetrics, RollupSql.ConversationAnalytics, RollupSql.AgentPerformance, RollupSql.FeatureUsage })
-            await s.ExecuteAsync(sql, [s.OrganizationId, day, zone], ct);
+            await s.ExecuteAsync(sql, [s.OrganizationId, first, last, zone], ct);
     }
 
     /// <summary>
-    /// The scheduled pass (hourly): for every organization, today so far and yesterday on its own clock.
+    /// The scheduled pass (hourly): for every organization, yesterday and today so far on its own clock.
     /// Yesterday is re-run every hour, so the first pass after local midnight writes its final numbers
     /// and late rows (events sent with a past created_at) are still counted.
     /// </summary>
