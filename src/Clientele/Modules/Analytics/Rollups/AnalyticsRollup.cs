@@ -39,7 +39,14 @@ public sealed class AnalyticsRollup(TenantSessions sessions, AppDataSource app)
     {
         await s.ExecuteAsync("SELECT pg_advisory_xact_lock(hashtextextended('analytics.rollup:' || $1::text, 0))", [s.OrganizationId], ct);
         foreach (var sql in new[] { RollupSql.DailyMetrics, RollupSql.ConversationAnalytics, RollupSql.AgentPerformance, RollupSql.FeatureUsage })
-            await s.ExecuteAsync(sql, [s.OrganizationId, first, last, zone], ct);
+        {
+            // One statement covers up to a month of a large organization's events: the request paths'
+            // 30 s command timeout would cancel it (10M events did), so the job allows ten minutes.
+            await using var cmd = await s.CommandAsync(sql, ct);
+            cmd.CommandTimeout = 600;
+            foreach (var v in new object[] { s.OrganizationId, first, last, zone }) cmd.Parameters.Add(new Npgsql.NpgsqlParameter { Value = v });
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
     }
 
     /// <summary>
