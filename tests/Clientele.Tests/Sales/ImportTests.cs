@@ -53,6 +53,9 @@ public sealed class ImportTests(AppFixture app) : IClassFixture<AppFixture>
 
         var (_, real) = await ImportAsync(t.Http, "prospects", Prospects);
         (real!.Int("created_count"), real!.Int("error_count")).ShouldBe((2, 3));
+        // The import (not the dry run) is on the activity feed with its counts.
+        var feed = (await t.Http.GetOkAsync("/api/v1/activity_logs?action_type=import.completed"))["data"]!.AsArray().ShouldHaveSingleItem()!;
+        (feed.Str("resource_id"), feed["metadata"]!.Int("created"), feed["metadata"]!.Int("errors")).ShouldBe((real.Str("id"), 2, 3));
         var rows = (await t.Http.GetOkAsync("/api/v1/prospects?order=email"))["data"]!.AsArray();
         rows.Select(r => r!.Str("email")).ShouldBe(["ada@engines.test", "byron@engines.test"]);
         rows[1]!.Str("location").ShouldBe("London, UK");

@@ -34,6 +34,7 @@ public static class OwnRowsApi
     {
         var user = NotificationInbox.UserOf(tenant);
         var def = registry.Find(table)!;
+        ListQuery.Parse(def, ctx.Request.Query, tenant.IsAdmin); // a malformed filter (user_id too) is a 400 naming it, as on every list
         var merged = ctx.Request.Query.Where(kv => !kv.Key.StartsWith("user_id", StringComparison.Ordinal)).ToDictionary(kv => kv.Key, kv => kv.Value);
         merged["user_id"] = user.ToString();
         var q = ListQuery.Parse(def, new QueryCollection(merged), tenant.IsAdmin);

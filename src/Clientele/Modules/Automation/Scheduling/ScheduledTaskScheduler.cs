@@ -19,7 +19,7 @@ public sealed class ScheduledTaskScheduler(ISchedulerFactory factory)
     public async Task SyncAsync(Guid organizationId, Guid taskId, bool active, DateTime? nextRunAtUtc, CancellationToken ct)
     {
         var scheduler = await factory.GetScheduler(ct);
-        await scheduler.DeleteJob(KeyOf(taskId), ct);
+        await DeleteAsync(scheduler, taskId, ct);
         if (!active || nextRunAtUtc is not { } next) return;
         var job = JobBuilder.Create<ScheduledTaskJob>().WithIdentity(KeyOf(taskId)).StoreDurably().RequestRecovery()
             .UsingJobData("organization_id", organizationId.ToString()).UsingJobData("task_id", taskId.ToString()).Build();
@@ -36,7 +36,20 @@ public sealed class ScheduledTaskScheduler(ISchedulerFactory factory)
     public async Task<bool> IsScheduledAsync(Guid taskId, CancellationToken ct) =>
         await (await factory.GetScheduler(ct)).Exists(KeyOf(taskId), ct);
 
-    public async Task RemoveAsync(Guid taskId, CancellationToken ct) => await (await factory.GetScheduler(ct)).DeleteJob(KeyOf(taskId), ct);
+    public async Task RemoveAsync(Guid taskId, CancellationToken ct) => await DeleteAsync(await factory.GetScheduler(ct), taskId, ct);
+
+    /// <summary>
+    /// Deletes the task's job. The clustered store can refuse while a node is firing the same trigger
+    /// (seen in CI: "Unable to unschedule trigger"); a short retry gets past the firing instead of a 500.
+    /// </summary>
+    private static async Task DeleteAsync(IScheduler scheduler, Guid taskId, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try { await scheduler.DeleteJob(KeyOf(taskId), ct); return; }
+            catch (SchedulerException) when (attempt < 4) { await Task.Delay(200 * attempt, ct); }
+        }
+    }
 
     // A key per fire time: the trigger that is firing completes on its own, never replaced under it.
     private static ITrigger TriggerAt(Guid taskId, DateTime utc) =>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Clientele.Platform.Audit;
 using Clientele.Platform.Database;
 using Clientele.Platform.Errors;
 using Clientele.Platform.Resources;
@@ -61,7 +62,7 @@ public sealed class ImportRunner(TenantSessions sessions, ResourceStore store, R
                 }
             }
             if (req.DryRun) await work.RollbackAsync(ct);
-            await SaveAsync(tenant, state, done: true, ct);
+            await SaveAsync(tenant, state, done: true, ct, completed: req.DryRun ? null : req);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -86,9 +87,13 @@ public sealed class ImportRunner(TenantSessions sessions, ResourceStore store, R
         }
     }
 
-    private async Task SaveAsync(TenantContext tenant, State st, bool done, CancellationToken ct, string? failure = null)
+    private async Task SaveAsync(TenantContext tenant, State st, bool done, CancellationToken ct, string? failure = null, Request? completed = null)
     {
         await using var s = sessions.Open(tenant);
+        if (completed is not null) // a real import that ran to its end is on the organization's activity feed
+            await ActivityFeed.WriteAsync(s, "import.completed", "imports", st.Id, completed.FileName ?? completed.Table,
+                new JsonObject { ["table"] = completed.Table, ["rows"] = st.Processed, ["created"] = st.Created, ["updated"] = st.Updated, ["errors"] = st.ErrorCount },
+                CancellationToken.None);
         await s.ExecuteAsync("""
             UPDATE imports SET processed_rows = $3, created_count = $4, updated_count = $5, error_count = $6, errors = $7,
               status = CASE WHEN $8 IS NOT NULL THEN 'failed' WHEN $9 THEN 'completed' ELSE status END,

@@ -27,7 +27,8 @@ public static class ImportsApi
     {
         if (!tenant.CanWrite) throw ProblemException.Forbidden("The viewer role (or a read-only API key) cannot import data.");
         var ct = ctx.RequestAborted;
-        if (!ctx.Request.HasFormContentType) throw ProblemException.Validation("file", "send the CSV as multipart/form-data (fields file, table, mapping, dry_run)");
+        if (!ctx.Request.HasFormContentType)
+            throw new ProblemException(415, "Unsupported media type", "Send the CSV as multipart/form-data (fields file, table, mapping, dry_run).");
         IFormCollection form;
         try { form = await ctx.Request.ReadFormAsync(ct); }
         catch (InvalidDataException) { throw ProblemException.Validation("file", $"must be at most {MaxBytes / 1024 / 1024} MB"); }
