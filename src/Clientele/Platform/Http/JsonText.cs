@@ -38,40 +38,91 @@ public static class JsonText
     /// that appears twice in one object: null when all is well.
     /// Paths are "field", "field.sub" and "field[2]" relative to the element.
     /// </summary>
+    /// <remarks>
+    /// Every request body passes here, so the walk allocates nothing while all is well: strings
+    /// without escapes are judged on their raw UTF-8 (valid UTF-8 cannot hold a surrogate, and
+    /// the parser refuses a raw control character, so only an escape can bring NUL or a lone
+    /// surrogate), duplicate names are compared in place, and the path is built only for the
+    /// problem found, while the recursion unwinds.
+    /// </remarks>
     public static Problem? Find(JsonElement e, string path = "")
+    {
+        var found = FindIn(e);
+        if (found is null) return null;
+        var at = path;
+        for (var i = found.Segments.Count - 1; i >= 0; i--)
+            at = found.Segments[i] is int index ? $"{Or(at)}[{index}]" : at.Length == 0 ? (string)found.Segments[i] : at + "." + found.Segments[i];
+        return new Problem(Or(at), found.Reason);
+    }
+
+    /// <summary>A problem and its path from the element down, innermost segment first (a name, or an array index).</summary>
+    private sealed record Found(string Reason)
+    {
+        public List<object> Segments { get; } = [];
+        public Found In(object segment) { Segments.Add(segment); return this; }
+    }
+
+    private const int PairwiseNames = 32;
+
+    private static Found? FindIn(JsonElement e)
     {
         switch (e.ValueKind)
         {
             case JsonValueKind.Object:
                 HashSet<string>? seen = null;
+                var k = 0;
                 foreach (var p in e.EnumerateObject())
                 {
-                    string name;
-                    try { name = p.Name; }
-                    catch (InvalidOperationException) { return new Problem(path.Length > 0 ? path : "_", "has a property name that is not valid UTF-8/Unicode text"); }
-                    var child = path.Length == 0 ? name : path + "." + name;
-                    if (Check(name) is { } bad) return new Problem(path.Length > 0 ? path : "_", "has a property name that " + bad);
-                    if (!(seen ??= new HashSet<string>(StringComparer.Ordinal)).Add(name)) return new Problem(child, "appears more than once in the same object");
-                    if (Find(p.Value, child) is { } problem) return problem;
+                    var raw = JsonMarshal.GetRawUtf8PropertyName(p);
+                    string? name = null;
+                    if (raw.IndexOf((byte)'\\') >= 0 || !Utf8.IsValid(raw))
+                    {
+                        try { name = p.Name; }
+                        catch (InvalidOperationException) { return new Found("has a property name that is not valid UTF-8/Unicode text"); }
+                        if (Check(name) is { } bad) return new Found("has a property name that " + bad);
+                    }
+                    // Small objects (nearly all) compare each name with the ones before it in place; large ones keep a set.
+                    if (k < PairwiseNames && seen is null)
+                    {
+                        var j = 0;
+                        foreach (var q in e.EnumerateObject())
+                        {
+                            if (j++ == k) break;
+                            if (name is null ? q.NameEquals(raw) : q.NameEquals(name)) return new Found("appears more than once in the same object").In(name ?? p.Name);
+                        }
+                    }
+                    else
+                    {
+                        if (seen is null)
+                        {
+                            seen = new HashSet<string>(StringComparer.Ordinal);
+                            var j = 0;
+                            foreach (var q in e.EnumerateObject()) { if (j++ == k) break; seen.Add(q.Name); }
+                        }
+                        if (!seen.Add(name ??= p.Name)) return new Found("appears more than once in the same object").In(name);
+                    }
+                    if (FindIn(p.Value) is { } problem) return problem.In(name ?? p.Name);
+                    k++;
                 }
                 return null;
             case JsonValueKind.Array:
                 var i = 0;
                 foreach (var item in e.EnumerateArray())
                 {
-                    if (Find(item, $"{(path.Length > 0 ? path : "_")}[{i}]") is { } problem) return problem;
+                    if (FindIn(item) is { } problem) return problem.In(i);
                     i++;
                 }
                 return null;
             case JsonValueKind.String:
+                var rawValue = JsonMarshal.GetRawUtf8Value(e);
+                if (rawValue.IndexOf((byte)'\\') < 0 && Utf8.IsValid(rawValue)) return null;
                 string? s;
                 try { s = e.GetString(); }
                 catch (InvalidOperationException)
                 {
-                    var raw = JsonMarshal.GetRawUtf8Value(e);
-                    return new Problem(Or(path), Utf8.IsValid(raw) ? "contains a lone surrogate (not valid Unicode text)" : "is not valid UTF-8 text");
+                    return new Found(Utf8.IsValid(rawValue) ? "contains a lone surrogate (not valid Unicode text)" : "is not valid UTF-8 text");
                 }
-                return Check(s) is { } reason ? new Problem(Or(path), reason) : null;
+                return Check(s) is { } reason ? new Found(reason) : null;
             default:
                 return null;
         }

@@ -18,15 +18,30 @@ public sealed class BodyBinder(IDataProtectionProvider protection)
 
     public static JsonElement ParseObject(ReadOnlyMemory<byte> body)
     {
+        using var doc = ParseDocument(body);
+        return doc.RootElement.Clone();
+    }
+
+    /// <summary>Like <see cref="ParseObject"/> without the copy: the caller reads the body while it holds (and then disposes) the document.</summary>
+    public static JsonDocument ParseDocument(ReadOnlyMemory<byte> body)
+    {
         if (body.IsEmpty) throw ProblemException.BadRequest("The request body is empty; send a JSON object.");
         try
         {
-            using var doc = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 32 });
-            if (doc.RootElement.ValueKind != JsonValueKind.Object)
-                throw ProblemException.BadRequest("The request body must be a JSON object.");
-            // The one text check of the generic API (NUL, lone surrogates, invalid UTF-8, a field twice).
-            if (JsonText.Find(doc.RootElement) is { } bad) throw JsonText.Refuse(bad);
-            return doc.RootElement.Clone();
+            var doc = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 32 });
+            try
+            {
+                if (doc.RootElement.ValueKind != JsonValueKind.Object)
+                    throw ProblemException.BadRequest("The request body must be a JSON object.");
+                // The one text check of the generic API (NUL, lone surrogates, invalid UTF-8, a field twice).
+                if (JsonText.Find(doc.RootElement) is { } bad) throw JsonText.Refuse(bad);
+                return doc;
+            }
+            catch
+            {
+                doc.Dispose();
+                throw;
+            }
         }
         catch (JsonException e)
         {
