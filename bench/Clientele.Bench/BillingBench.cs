@@ -200,9 +200,11 @@ public static class BillingBench
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  baseline: {ids.Count} transactions (lock the subscription, commit) in {baseline.TotalSeconds:0.0} s ({ids.Count / baseline.TotalSeconds:0}/s)"));
 
+        await db.ResetStatementsAsync();
         var sw = Stopwatch.StartNew();
         var r = await runs.RunForAsync(tenant, DateTime.UtcNow, CancellationToken.None);
         var elapsed = sw.Elapsed;
+        await db.PrintTopStatementsAsync(12, Math.Max(1, r.Renewed / 1000), "1,000 renewals");
         await using (var conn = new NpgsqlConnection(db.Owner))
         {
             await conn.OpenAsync();

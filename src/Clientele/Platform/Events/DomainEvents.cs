@@ -46,6 +46,7 @@ public static partial class DomainEvents
         var ids = new List<Guid>(events.Count);
         var envelopes = new JsonArray();
         await using var batch = new NpgsqlBatch(conn, s.Transaction);
+        var rows = new EventRows(events.Count);
         foreach (var e in events)
         {
             if (!TypePattern().IsMatch(e.Type)) throw new ArgumentException($"event type '{e.Type}' must look like entity.what (lowercase)", nameof(events));
@@ -53,22 +54,7 @@ public static partial class DomainEvents
             ids.Add(id);
             var customerId = e.CustomerId ?? CustomerOf(e);
             var changed = e.Previous?.Select(p => p.Key).ToArray() ?? [];
-            var cmd = new NpgsqlBatchCommand("""
-                INSERT INTO domain_events (id, organization_id, event_type, resource_type, resource_id, customer_id, data, changed_fields, previous, actor_type, actor_id)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-                """);
-            cmd.Parameters.Add(new NpgsqlParameter { Value = id });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = s.OrganizationId });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = e.Type });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)e.ResourceType ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Varchar });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)e.ResourceId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)customerId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = (e.Data ?? []).ToJsonString(), NpgsqlDbType = NpgsqlDbType.Jsonb });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = changed, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)e.Previous?.ToJsonString() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Jsonb });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = s.Tenant.ActorType, NpgsqlDbType = NpgsqlDbType.Varchar });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)s.Tenant.ActorId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
-            batch.BatchCommands.Add(cmd);
+            rows.Add(id, e, customerId, changed);
             envelopes.Add(new JsonObject
             {
                 ["id"] = id, ["type"] = e.Type, ["resource_type"] = e.ResourceType, ["resource_id"] = e.ResourceId,
@@ -78,6 +64,7 @@ public static partial class DomainEvents
                 ["created_at"] = DateTime.UtcNow,
             });
         }
+        batch.BatchCommands.Add(rows.Insert(s));
         // One outbox row per transaction: a customer update and its derived names travel together.
         var outbox = new NpgsqlBatchCommand(
             "INSERT INTO outbox (id, organization_id, topic, payload, available_at, max_attempts) VALUES ($1, $2, $3, $4, now(), 8)");
@@ -150,5 +137,53 @@ public static partial class DomainEvents
             data = await cmd.ExecuteScalarAsync(ct) is string json ? JsonNode.Parse(json)!.AsObject() : new JsonObject { ["id"] = id };
         }
         await PublishAsync(s, types.Select(t => new DomainEventInput(t, table, id, t == types[0] ? data : data.DeepClone().AsObject(), previous?.DeepClone().AsObject())).ToList(), ct);
+    }
+}
+
+/// <summary>
+/// The domain_events rows of one publish as column arrays: one INSERT ... SELECT FROM unnest for the
+/// whole list (a billing run publishes a thousand invoice events at once; a thousand single-row
+/// INSERTs in a batch cost a parse and plan each).
+/// </summary>
+internal sealed class EventRows(int capacity)
+{
+    private readonly List<Guid> _ids = new(capacity);
+    private readonly List<string> _types = new(capacity), _data = new(capacity), _changed = new(capacity);
+    private readonly List<string?> _resourceTypes = new(capacity), _previous = new(capacity);
+    private readonly List<Guid?> _resourceIds = new(capacity), _customers = new(capacity);
+
+    public void Add(Guid id, DomainEventInput e, Guid? customerId, string[] changed)
+    {
+        _ids.Add(id);
+        _types.Add(e.Type);
+        _resourceTypes.Add(e.ResourceType);
+        _resourceIds.Add(e.ResourceId);
+        _customers.Add(customerId);
+        _data.Add((e.Data ?? []).ToJsonString());
+        // Column names hold no comma; string_to_array('', ',') is the empty array.
+        _changed.Add(string.Join(',', changed));
+        _previous.Add(e.Previous?.ToJsonString());
+    }
+
+    public NpgsqlBatchCommand Insert(TenantSession s)
+    {
+        var cmd = new NpgsqlBatchCommand("""
+            INSERT INTO domain_events (id, organization_id, event_type, resource_type, resource_id, customer_id, data, changed_fields, previous, actor_type, actor_id)
+            SELECT k.id, $1, k.event_type, k.resource_type, k.resource_id, k.customer_id, k.data, string_to_array(k.changed, ','), k.previous, $10, $11
+            FROM unnest($2::uuid[], $3::text[], $4::text[], $5::uuid[], $6::uuid[], $7::jsonb[], $8::text[], $9::jsonb[])
+              AS k(id, event_type, resource_type, resource_id, customer_id, data, changed, previous)
+            """);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = s.OrganizationId });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = _ids.ToArray() });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = _types.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = _resourceTypes.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = _resourceIds.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = _customers.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = _data.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = _changed.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = _previous.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = s.Tenant.ActorType, NpgsqlDbType = NpgsqlDbType.Varchar });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)s.Tenant.ActorId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
+        return cmd;
     }
 }

@@ -74,23 +74,28 @@ public static class RenewBatch
                 (usage.TryGetValue(u.Sub, out var l) ? l : usage[u.Sub] = []).Add(new UsageTotal(u.EventType, u.Unit, u.Quantity, u.Events));
         }
 
+        // Each draft is inserted with the totals of the lines written next (the line trigger's refresh then
+        // finds nothing to change: no second version of every invoice); the database stays the judge of them.
+        var draftLines = rows.ToDictionary(r => r.InvoiceId, r => RenewSubscription.Lines(r.Sub, r.OldPlan, r.Plan, r.Code, r.Cycle, r.Start, r.End, r.NewEnd,
+            usage.GetValueOrDefault(r.Sub.Id) ?? []));
+        var subtotals = rows.Select(r => draftLines[r.InvoiceId].Where(l => l.Kind != "credit").Sum(l => Money.Round(l.Quantity * l.UnitPrice))).ToArray();
+        var credits = rows.Select(r => -draftLines[r.InvoiceId].Where(l => l.Kind == "credit").Sum(l => Money.Round(l.Quantity * l.UnitPrice))).ToArray();
         var created = (await s.QueryAsync<Guid>("""
-            INSERT INTO invoices (id, organization_id, customer_id, subscription_id, amount, currency, status, billing_reason, period_start, period_end)
-            SELECT k.id, @org, k.cust, k.sub, 0, k.currency, 'draft', 'subscription_cycle', k.ps, k.pe
-            FROM unnest(@ids, @customers, @subs, @currencies, @starts, @ends) AS k(id, cust, sub, currency, ps, pe)
+            INSERT INTO invoices (id, organization_id, customer_id, subscription_id, amount, subtotal, credits_applied, currency, status, billing_reason, period_start, period_end)
+            SELECT k.id, @org, k.cust, k.sub, greatest(0, k.subtotal - k.credits), k.subtotal, k.credits, k.currency, 'draft', 'subscription_cycle', k.ps, k.pe
+            FROM unnest(@ids, @customers, @subs, @subtotals, @credits, @currencies, @starts, @ends) AS k(id, cust, sub, subtotal, credits, currency, ps, pe)
             ON CONFLICT (organization_id, subscription_id, period_start) WHERE billing_reason = 'subscription_cycle' DO NOTHING
             RETURNING id
             """, new
             {
                 org, ids = rows.Select(r => r.InvoiceId).ToArray(), customers = rows.Select(r => r.Sub.CustomerId).ToArray(),
-                subs = rows.Select(r => r.Sub.Id).ToArray(), currencies = rows.Select(r => r.Plan?.Currency ?? "USD").ToArray(),
+                subs = rows.Select(r => r.Sub.Id).ToArray(), subtotals, credits, currencies = rows.Select(r => r.Plan?.Currency ?? "USD").ToArray(),
                 starts = rows.Select(r => r.End).ToArray(), ends = rows.Select(r => r.NewEnd).ToArray(),
             }, ct)).ToHashSet();
         var invoiced = rows.Where(r => created.Contains(r.InvoiceId)).ToList();
         if (invoiced.Count > 0)
         {
-            var lines = invoiced.SelectMany(r => RenewSubscription.Lines(r.Sub, r.OldPlan, r.Plan, r.Code, r.Cycle, r.Start, r.End, r.NewEnd,
-                usage.GetValueOrDefault(r.Sub.Id) ?? []).Select(l => (r.InvoiceId, Line: l))).ToList();
+            var lines = invoiced.SelectMany(r => draftLines[r.InvoiceId].Select(l => (r.InvoiceId, Line: l))).ToList();
             await s.ExecuteAsync("""
                 INSERT INTO invoice_lines (id, organization_id, invoice_id, kind, description, quantity, unit_price, period_start, period_end, event_type)
                 SELECT k.id, @org, k.inv, k.kind, k.description, k.quantity, k.unit_price, k.ps, k.pe, k.event_type
@@ -104,7 +109,24 @@ public static class RenewBatch
                     starts = lines.Select(l => l.Line.PeriodStart!.Value).ToArray(), ends = lines.Select(l => l.Line.PeriodEnd!.Value).ToArray(),
                     eventTypes = lines.Select(l => l.Line.EventType).ToArray(),
                 }, ct);
+        }
 
+        await s.ExecuteAsync("""
+            UPDATE subscriptions s SET plan = k.code, billing_cycle = k.cycle, scheduled_plan = NULL, scheduled_billing_cycle = NULL,
+              current_period_start = k.ps, current_period_end = k.pe,
+              status = CASE WHEN s.status = 'trialing' THEN 'active' ELSE s.status END
+            FROM unnest(@ids, @codes, @cycles, @starts, @ends) AS k(id, code, cycle, ps, pe)
+            WHERE s.organization_id = @org AND s.id = k.id
+            """, new
+            {
+                org, ids = rows.Select(r => r.Sub.Id).ToArray(), codes = rows.Select(r => r.Code).ToArray(), cycles = rows.Select(r => r.Cycle).ToArray(),
+                starts = rows.Select(r => r.End).ToArray(), ends = rows.Select(r => r.NewEnd).ToArray(),
+            }, ct);
+
+        // Numbering last: the gapless counter's row stays locked from here to the commit, and every batch
+        // running beside this one waits on it, so only the finalize and its events are inside that window.
+        if (invoiced.Count > 0)
+        {
             // Finalize: a block of consecutive numbers from the gapless counter (locked until commit, like
             // InvoiceNumbering), given in the batch's order; a zero total is paid at once.
             var last = await s.ScalarAsync<int>("""
@@ -130,18 +152,6 @@ public static class RenewBatch
                 }, ct);
             await DomainEvents.PublishAsync(s, finalized.SelectMany(f => Events(f.Id, f.Status, f.Data)).ToList(), ct);
         }
-
-        await s.ExecuteAsync("""
-            UPDATE subscriptions s SET plan = k.code, billing_cycle = k.cycle, scheduled_plan = NULL, scheduled_billing_cycle = NULL,
-              current_period_start = k.ps, current_period_end = k.pe,
-              status = CASE WHEN s.status = 'trialing' THEN 'active' ELSE s.status END
-            FROM unnest(@ids, @codes, @cycles, @starts, @ends) AS k(id, code, cycle, ps, pe)
-            WHERE s.organization_id = @org AND s.id = k.id
-            """, new
-            {
-                org, ids = rows.Select(r => r.Sub.Id).ToArray(), codes = rows.Select(r => r.Code).ToArray(), cycles = rows.Select(r => r.Cycle).ToArray(),
-                starts = rows.Select(r => r.End).ToArray(), ends = rows.Select(r => r.NewEnd).ToArray(),
-            }, ct);
         return (renewed + rows.Count, canceled);
     }
 
