@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
-using Clientele.Modules.Agents.Leads;
+using Clientele.Modules.Sales.Booking;
+using Clientele.Modules.Sales.Extraction;
 using Clientele.Tests.Fakes;
 using Clientele.Tests.Infrastructure;
 using Shouldly;

@@ -1,3 +1,4 @@
+using Clientele.Modules.Sales.Extraction;
 using Clientele.Modules.Sales.Quotes;
 using Clientele.Platform.Hosting;
 using Clientele.Platform.Scheduling;
@@ -8,7 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Clientele.Modules.Sales;
 
-/// <summary>Seed 000's sales pipeline: leads, deals, activities and quotes.</summary>
+/// <summary>Seed 000's sales pipeline: leads (with their extraction from chats and demo booking), deals, activities and quotes.</summary>
 public sealed class SalesModule : IModule
 {
     public void ConfigureResources(ResourceOptions r)
@@ -42,6 +43,7 @@ public sealed class SalesModule : IModule
 
     public void AddServices(IServiceCollection services, IConfiguration config)
     {
+        LeadExtractionSetup.AddServices(services, config);
         services.AddSingleton<QuoteTokens>();
         services.AddSingleton<QuoteExpiry>();
         services.AddSingleton<Imports.ImportRunner>();
@@ -52,6 +54,7 @@ public sealed class SalesModule : IModule
     public void MapEndpoints(RouteGroupBuilder api)
     {
         SalesApi.Map(api);
+        LeadExtractionSetup.MapEndpoints(api);
         QuotesApi.Map(api);
         Imports.ImportsApi.Map(api);
     }

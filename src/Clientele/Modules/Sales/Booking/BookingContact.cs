@@ -4,7 +4,7 @@ using Clientele.Modules.Agents.Ai;
 using Clientele.Modules.Agents.Engine;
 using Clientele.Platform.Database;
 
-namespace Clientele.Modules.Agents.Leads;
+namespace Clientele.Modules.Sales.Booking;
 
 /// <summary>
 /// Who the demo is for: what the customer said about themselves (their last 50 messages), else the

@@ -1,6 +1,6 @@
 using Clientele.Platform.Jobs;
 
-namespace Clientele.Modules.Agents.Leads;
+namespace Clientele.Modules.Sales.Extraction;
 
 /// <summary>
 /// lead.extract: an automatic extraction (see <see cref="ExtractionTriggers"/>). "messages" runs when

@@ -1,6 +1,6 @@
 using Clientele.Platform.Database;
 
-namespace Clientele.Modules.Agents.Leads;
+namespace Clientele.Modules.Sales.Extraction;
 
 /// <summary>
 /// Locks a conversation row for the rest of the transaction (replies, message inserts and

@@ -3,7 +3,7 @@ using Clientele.Platform.Database;
 using Npgsql;
 using NpgsqlTypes;
 
-namespace Clientele.Modules.Agents.Leads;
+namespace Clientele.Modules.Sales.Extraction;
 
 /// <summary>
 /// Writes an extraction in the caller's transaction, in one round trip: the previous latest row

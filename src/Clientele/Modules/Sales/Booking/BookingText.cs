@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Text;
+using Clientele.Modules.Sales.Extraction;
 
-namespace Clientele.Modules.Agents.Leads;
+namespace Clientele.Modules.Sales.Booking;
 
 /// <summary>
 /// What the agent writes while booking a demo: fixed text, like the handoff message, so the times

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Clientele.Modules.Agents.Leads;
+namespace Clientele.Modules.Sales.Extraction;
 
 /// <summary>
 /// extractions.smart_notification: one line a sales rep reads on the phone, e.g.

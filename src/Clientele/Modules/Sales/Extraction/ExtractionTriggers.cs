@@ -2,7 +2,7 @@ using Clientele.Platform.Database;
 using Clientele.Platform.Jobs;
 using NpgsqlTypes;
 
-namespace Clientele.Modules.Agents.Leads;
+namespace Clientele.Modules.Sales.Extraction;
 
 /// <summary>
 /// When a conversation is extracted automatically, checked after each customer message the agent

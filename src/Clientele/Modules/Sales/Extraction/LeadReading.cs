@@ -1,4 +1,4 @@
-namespace Clientele.Modules.Agents.Leads;
+namespace Clientele.Modules.Sales.Extraction;
 
 /// <summary>One of the five scored dimensions: its level, its 1-3 score, why, and the customer's words that show it.</summary>
 public sealed record Dimension(string Level, int Score, string Why, IReadOnlyList<string> Evidence);

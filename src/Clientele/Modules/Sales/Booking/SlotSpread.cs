@@ -1,4 +1,4 @@
-namespace Clientele.Modules.Agents.Leads;
+namespace Clientele.Modules.Sales.Booking;
 
 /// <summary>
 /// A few slots worth offering out of many free ones: the earliest, then the first of each later day,

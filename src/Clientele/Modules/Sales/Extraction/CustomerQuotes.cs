@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using Clientele.Modules.Agents.Ai;
 
-namespace Clientele.Modules.Agents.Leads;
+namespace Clientele.Modules.Sales.Extraction;
 
 /// <summary>A sentence the customer wrote, with the engine's reading of that sentence alone.</summary>
 public sealed record Quote(ConversationLine Message, string Text, MessageAnalysis Analysis);

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Clientele.Platform.Database;
 
-namespace Clientele.Modules.Agents.Leads;
+namespace Clientele.Modules.Sales.Booking;
 
 /// <summary>
 /// Where a chat booking stands, kept in conversations.extra_metadata.booking so the customer's

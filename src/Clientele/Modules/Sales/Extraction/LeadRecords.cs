@@ -3,7 +3,7 @@ using Clientele.Platform.Database;
 using Clientele.Platform.Events;
 using Npgsql;
 
-namespace Clientele.Modules.Agents.Leads;
+namespace Clientele.Modules.Sales.Extraction;
 
 /// <summary>
 /// The seed-000 leads row of a conversation, created by its first extraction and updated by the

@@ -1,8 +1,9 @@
 using Clientele.Modules.Conversations;
+using Clientele.Modules.Sales.Booking;
 using Clientele.Platform.Database;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Clientele.Modules.Agents.Leads;
+namespace Clientele.Modules.Sales.Extraction;
 
 /// <summary>
 /// The sales step around the agents' reply. AgentReplyJob asks the highest-priority IReplyGenerator;

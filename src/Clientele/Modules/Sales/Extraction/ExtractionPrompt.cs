@@ -2,7 +2,7 @@ using Clientele.Modules.Agents.Ai;
 using Clientele.Modules.Agents.Engine;
 using Microsoft.Extensions.AI;
 
-namespace Clientele.Modules.Agents.Leads;
+namespace Clientele.Modules.Sales.Extraction;
 
 using AiMessage = Microsoft.Extensions.AI.ChatMessage;
 

@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using Clientele.Modules.Agents.Orchestration;
 
-namespace Clientele.Modules.Agents.Leads;
+namespace Clientele.Modules.Sales.Extraction;
 
 /// <summary>
 /// Seed 001's six CTA flags. A flag is Yes when the buyer clicked a matching button or list item

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace Clientele.Modules.Agents.Leads;
+namespace Clientele.Modules.Sales.Booking;
 
 /// <summary>How a customer's message relates to the offered slots.</summary>
 public abstract record PickResult

@@ -6,7 +6,7 @@ using Clientele.Modules.Notifications;
 using Clientele.Platform.Database;
 using Microsoft.Extensions.Logging;
 
-namespace Clientele.Modules.Agents.Leads;
+namespace Clientele.Modules.Sales.Extraction;
 
 /// <summary>What one extraction wrote.</summary>
 public sealed record ExtractionOutcome(Guid ExtractionId, Guid? LeadId, LeadReading Reading, string Notification, bool NotifiedHot);

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Clientele.Platform.Database;
 
-namespace Clientele.Modules.Agents.Leads;
+namespace Clientele.Modules.Sales.Extraction;
 
 /// <summary>A button or list reply (messages.extra_metadata.cta, set by the channel parsers).</summary>
 public sealed record CtaClick(string? Kind, string? Id, string? Title);

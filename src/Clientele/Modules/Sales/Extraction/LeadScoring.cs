@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 using Clientele.Modules.Agents.Ai;
 using Clientele.Modules.Agents.Engine;
 
-namespace Clientele.Modules.Agents.Leads;
+namespace Clientele.Modules.Sales.Extraction;
 
 /// <summary>
 /// The deterministic scoring of a conversation (docs/ai.md, "Lead extraction and booking"): the

@@ -2,11 +2,12 @@ using System.Text.Json.Nodes;
 using Clientele.Modules.Agents.Ai;
 using Clientele.Modules.Conversations;
 using Clientele.Modules.Integrations.Google;
+using Clientele.Modules.Sales.Extraction;
 using Clientele.Platform.Database;
 using Clientele.Platform.Errors;
 using Microsoft.Extensions.Logging;
 
-namespace Clientele.Modules.Agents.Leads;
+namespace Clientele.Modules.Sales.Booking;
 
 /// <summary>
 /// Demo booking in the chat (docs/ai.md, "Lead extraction and booking"). When the customer asks
