@@ -115,6 +115,52 @@ public sealed class SalesPagesTests(ConsoleFixture app) : ConsoleTests(app)
     }
 
     [Fact]
+    public async Task The_deal_page_logs_an_activity_with_field_messages_and_completes_an_overdue_one_which_the_lead_page_shows_too()
+    {
+        var demo = await DemoAsync();
+        var h = demo.Owner.Http;
+        var lead = await h.LeadAsync(new { name = "Activity Lead", email = $"act-{Guid.NewGuid():N}@lead.example" });
+        var deal = await h.DealAsync(new { name = "Activity deal", value = 800m, lead_id = lead });
+        await using var cp = await OpenAsync(demo.MemberEmail, $"/app/deals/{deal}");
+        var page = cp.Page;
+
+        // Neither a time nor Done: the form says what is missing and nothing is saved.
+        await page.Locator("#activity-subject").FillAsync("Pricing call");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Log activity" }).ClickAsync();
+        await page.Locator("[id='Activity.At-error']").WaitForAsync();
+        (await page.Locator("#activity-at").GetAttributeAsync("aria-invalid")).ShouldBe("true");
+        (await h.GetOkAsync($"/api/v1/sales_activities?deal_id={deal}"))["data"]!.AsArray().Count.ShouldBe(0);
+
+        // Scheduled an hour ago: on the timeline as overdue, with a Complete button.
+        await page.Locator("#activity-type").SelectOptionAsync("call");
+        await page.Locator("#activity-subject").FillAsync("Pricing call");
+        await page.Locator("#activity-at").FillAsync(DateTime.UtcNow.AddHours(-1).ToString("yyyy-MM-ddTHH:mm", CultureInfo.InvariantCulture));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Log activity" }).ClickAsync();
+        await page.Locator(".flash.ok").WaitForAsync();
+        var row = (await h.GetOkAsync($"/api/v1/sales_activities?deal_id={deal}"))["data"]!.AsArray().Single()!;
+        row.Str("activity_type").ShouldBe("call");
+        row["is_overdue"]!.GetValue<bool>().ShouldBeTrue();
+        row["performed_by"].ShouldNotBeNull();
+        (await page.Locator("#timeline-heading + ol").InnerTextAsync()).ShouldContain("overdue");
+        await App.CheckPageAsync(cp, "deal-activity");
+
+        await page.GetByLabel("Outcome of Call: Pricing call").FillAsync("agreed");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Complete Call: Pricing call" }).ClickAsync();
+        await page.Locator(".flash.ok").WaitForAsync();
+        var done = await h.GetOkAsync($"/api/v1/sales_activities/{row.Str("id")}");
+        done["is_completed"]!.GetValue<bool>().ShouldBeTrue();
+        done.Str("outcome").ShouldBe("agreed");
+        (await page.Locator("#timeline-heading + ol").InnerTextAsync()).ShouldNotContain("overdue");
+
+        // The lead's timeline has its deal's activity; a viewer gets neither the form nor the button.
+        await page.GotoAsync($"/app/leads/{lead}");
+        (await page.Locator("#timeline-heading + ol").InnerTextAsync()).ShouldContain("Call: Pricing call");
+        cp.Problems.ShouldBeEmpty();
+        await using var viewer = await OpenAsync(demo.ViewerEmail, $"/app/deals/{deal}");
+        (await viewer.Page.Locator("#log-activity-heading").CountAsync()).ShouldBe(0);
+    }
+
+    [Fact]
     public async Task The_import_page_shows_the_dry_run_report_row_by_row_then_imports()
     {
         var demo = await DemoAsync();

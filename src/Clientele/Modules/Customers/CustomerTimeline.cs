@@ -67,7 +67,9 @@ public static class CustomerTimeline
             """),
         ("coalesce(sa.completed_at, sa.scheduled_at, sa.created_at)", "sa.id", """
             SELECT coalesce(sa.completed_at, sa.scheduled_at, sa.created_at), 'sales_activity', sa.id,
-                   initcap(replace(sa.activity_type, '_', ' ')) || coalesce(': ' || sa.subject, ''), coalesce(sa.outcome || ': ', '') || coalesce(sa.description, ''), NULL::uuid
+                   initcap(replace(sa.activity_type, '_', ' ')) || coalesce(': ' || sa.subject, '')
+                   || CASE WHEN sa.completed_at IS NOT NULL THEN '' WHEN sa.scheduled_at < now() THEN ' (overdue)' ELSE ' (scheduled)' END,
+                   coalesce(sa.outcome || ': ', '') || coalesce(sa.description, ''), NULL::uuid
             FROM sales_activities sa
             WHERE sa.organization_id = $1 AND sa.deleted_at IS NULL AND (
                   sa.deal_id IN (SELECT d.id FROM deals d WHERE d.organization_id = $1 AND d.customer_id = $2)

@@ -20,6 +20,7 @@ public static class NotificationTypes
         new("credits_exhausted", "Message credits used up", "AI agents stopped replying for lack of message credits."),
         new("webhook_disabled", "Webhook endpoint disabled", "A webhook endpoint failed for hours and was turned off."),
         new("trigger", "Automation triggers", "A trigger's notify action named you or your role."),
+        new("sales_activity_overdue", "Overdue sales activities", "A call, meeting or follow-up you perform passed its scheduled time without being completed."),
     ];
 
     public static bool IsKnown(string key) => All.Any(k => k.Key == key);

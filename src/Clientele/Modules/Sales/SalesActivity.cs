@@ -16,4 +16,5 @@ public sealed class SalesActivity : AuditedEntity
     public DateTime? CompletedAt { get; set; }
     public Guid? PerformedBy { get; set; }
     [ColumnType("jsonb")] public string? ExtraMetadata { get; set; }
+    public DateTime? OverdueNotifiedAt { get; set; }
 }

@@ -1,3 +1,4 @@
+using Clientele.Modules.Sales.Activities;
 using Clientele.Modules.Sales.Deals;
 using Clientele.Modules.Sales.Leads;
 using Clientele.Platform.Database;
@@ -10,7 +11,7 @@ using Microsoft.AspNetCore.Routing;
 
 namespace Clientele.Modules.Sales;
 
-/// <summary>The pipeline's domain endpoints (docs/sales.md): lead intake, score, qualification, assignment, conversion; deal stages and the pipeline report.</summary>
+/// <summary>The pipeline's domain endpoints (docs/sales.md): lead intake, score, qualification, assignment, conversion; deal stages and the pipeline report; completing and rescheduling sales activities.</summary>
 public static class SalesApi
 {
     public static void Map(RouteGroupBuilder api)
@@ -60,6 +61,20 @@ public static class SalesApi
             return await e.RunAsync(ctx, "deals", id, (s, g) => ChangeDealStage.RunAsync(s, g, body, ctx.RequestAborted));
         }).WithTags("Sales").WithName("ChangeDealStage")
             .WithSummary("{stage, probability?, lost_reason?}: probability defaults to the stage's; closing sets closed_at; closed_lost needs lost_reason");
+
+        var activities = api.MapGroup("/sales_activities/{id}").WithTags("Sales");
+        activities.MapPost("/complete", async (string id, HttpContext ctx, ActionEndpoint e) =>
+        {
+            var body = await JsonBody.ReadOptionalAsync<ActivityActions.CompleteBody>(ctx) ?? new(null, null, null);
+            return await e.RunAsync(ctx, "sales_activities", id, (s, g) => ActivityActions.CompleteAsync(s, g, body, DateTime.UtcNow, ctx.RequestAborted));
+        }).WithName("CompleteSalesActivity")
+            .WithSummary("{outcome?, completed_at?, description?}: the activity is done (completed_at now unless given, not in the future); 409 when it already is");
+        activities.MapPost("/reschedule", async (string id, HttpContext ctx, ActionEndpoint e) =>
+        {
+            var body = await JsonBody.ReadAsync<ActivityActions.RescheduleBody>(ctx);
+            return await e.RunAsync(ctx, "sales_activities", id, (s, g) => ActivityActions.RescheduleAsync(s, g, body, ctx.RequestAborted));
+        }).WithName("RescheduleSalesActivity")
+            .WithSummary("{scheduled_at}: a new time for an open activity (its overdue reminder is sent again if that time passes too); 409 when completed");
     }
 
     private static async Task<IResult> CreateLead(HttpContext ctx, ResourceRegistry registry, ResourceStore store, BodyBinder binder, TenantSessions sessions, TenantContext tenant)

@@ -1,3 +1,4 @@
+using Clientele.Modules.Sales.Activities;
 using Clientele.Modules.Sales.Extraction;
 using Clientele.Modules.Sales.Quotes;
 using Clientele.Platform.Hosting;
@@ -28,7 +29,10 @@ public sealed class SalesModule : IModule
             .Computed<decimal>("weighted_value", "round(value * probability / 100.0, 2)")
             .Describe("Deals in the sales pipeline with value, stage, probability and expected close date.");
         r.Table("sales_activities")
+            // Set by the overdue job (sales.activity_overdue) when it notified; cleared by a new scheduled_at (migration 0107).
+            .ReadOnlyColumn("overdue_notified_at")
             .Computed<bool>("is_completed", "(completed_at IS NOT NULL)")
+            .Computed<bool>("is_overdue", "(completed_at IS NULL AND coalesce(scheduled_at < now(), false))")
             .Describe("Calls, emails, meetings, demos, proposals and follow-ups on deals and leads.");
         r.Table("quotes")
             // Numbered when sent, totals from the lines (migration 0085); status moves by the send/decline actions,
@@ -49,6 +53,9 @@ public sealed class SalesModule : IModule
         services.AddSingleton<Imports.ImportRunner>();
         services.AddSystemJob("sales.quote_expiry", config["Sales:QuoteExpiryCron"] ?? "0 */15 * * * ?",
             (run, ct) => run.Services.GetRequiredService<QuoteExpiry>().RunAsync(DateTime.UtcNow, ct), "Expire sent quotes past their valid_until");
+        services.AddSingleton<OverdueActivities>();
+        services.AddSystemJob("sales.activity_overdue", config["Sales:OverdueActivityCron"] ?? "0 */5 * * * ?",
+            (run, ct) => run.Services.GetRequiredService<OverdueActivities>().RunAsync(DateTime.UtcNow, ct), "Notify performers of sales activities past their scheduled time, once");
     }
 
     public void MapEndpoints(RouteGroupBuilder api)

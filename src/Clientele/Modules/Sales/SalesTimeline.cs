@@ -3,17 +3,20 @@ using Clientele.Platform.Database;
 namespace Clientele.Modules.Sales;
 
 /// <summary>
-/// The history of a lead or a deal, newest first: its sales activities (scheduled and completed)
+/// The history of a lead or a deal, newest first: its sales activities (scheduled, overdue and completed)
 /// and its recorded changes (created, qualification or stage moves, conversion, owner) from the
 /// audit trail. A lead's timeline includes the activities on its deals.
 /// </summary>
 public static class SalesTimeline
 {
-    public sealed record Item(DateTime At, string Kind, string Title, string? Detail, string? Who);
+    /// <summary>Kind: activity (completed), scheduled, overdue (scheduled time passed, not completed) or change. ActivityId: the sales activity, for its Complete button.</summary>
+    public sealed record Item(DateTime At, string Kind, string Title, string? Detail, string? Who, Guid? ActivityId = null);
 
-    public static Task<List<Item>> ForLeadAsync(TenantSession s, Guid leadId, CancellationToken ct) => ReadAsync(s, """
-        SELECT coalesce(sa.completed_at, sa.scheduled_at, sa.created_at), CASE WHEN sa.completed_at IS NULL THEN 'scheduled' ELSE 'activity' END,
-               initcap(replace(sa.activity_type, '_', ' ')) || coalesce(': ' || sa.subject, ''), coalesce(sa.outcome, sa.description), coalesce(u.name, u.email)
+    private const string Kind = "CASE WHEN sa.completed_at IS NOT NULL THEN 'activity' WHEN sa.scheduled_at < now() THEN 'overdue' ELSE 'scheduled' END";
+
+    public static Task<List<Item>> ForLeadAsync(TenantSession s, Guid leadId, CancellationToken ct) => ReadAsync(s, $"""
+        SELECT coalesce(sa.completed_at, sa.scheduled_at, sa.created_at), {Kind},
+               initcap(replace(sa.activity_type, '_', ' ')) || coalesce(': ' || sa.subject, ''), coalesce(sa.outcome, sa.description), coalesce(u.name, u.email), sa.id
         FROM sales_activities sa LEFT JOIN users u ON u.organization_id = sa.organization_id AND u.id = sa.performed_by
         WHERE sa.organization_id = $1 AND sa.deleted_at IS NULL
           AND (sa.lead_id = $2 OR sa.deal_id IN (SELECT id FROM deals WHERE organization_id = $1 AND lead_id = $2))
@@ -25,15 +28,15 @@ public static class SalesTimeline
                     ELSE 'Updated' END,
                CASE WHEN a.changes->'after'->'extra_metadata' ? 'disqualified_reason' AND a.changes->'after'->>'qualification_status' = 'disqualified'
                     THEN a.changes->'after'->'extra_metadata'->>'disqualified_reason' END,
-               coalesce(u.name, u.email)
+               coalesce(u.name, u.email), NULL::uuid
         FROM audit_logs a LEFT JOIN users u ON u.organization_id = a.organization_id AND u.id = a.actor_id
         WHERE a.organization_id = $1 AND a.entity_type = 'leads' AND a.entity_id = $2
           AND (a.action = 'create' OR a.changes->'after' ?| ARRAY['qualification_status', 'assigned_to'])
         """, leadId, ct);
 
-    public static Task<List<Item>> ForDealAsync(TenantSession s, Guid dealId, CancellationToken ct) => ReadAsync(s, """
-        SELECT coalesce(sa.completed_at, sa.scheduled_at, sa.created_at), CASE WHEN sa.completed_at IS NULL THEN 'scheduled' ELSE 'activity' END,
-               initcap(replace(sa.activity_type, '_', ' ')) || coalesce(': ' || sa.subject, ''), coalesce(sa.outcome, sa.description), coalesce(u.name, u.email)
+    public static Task<List<Item>> ForDealAsync(TenantSession s, Guid dealId, CancellationToken ct) => ReadAsync(s, $"""
+        SELECT coalesce(sa.completed_at, sa.scheduled_at, sa.created_at), {Kind},
+               initcap(replace(sa.activity_type, '_', ' ')) || coalesce(': ' || sa.subject, ''), coalesce(sa.outcome, sa.description), coalesce(u.name, u.email), sa.id
         FROM sales_activities sa LEFT JOIN users u ON u.organization_id = sa.organization_id AND u.id = sa.performed_by
         WHERE sa.organization_id = $1 AND sa.deleted_at IS NULL AND sa.deal_id = $2
         UNION ALL
@@ -42,7 +45,7 @@ public static class SalesTimeline
                     WHEN a.changes->'after' ? 'stage' THEN 'Stage: ' || coalesce(a.changes->'before'->>'stage', '?') || ' → ' || (a.changes->'after'->>'stage')
                     ELSE 'Updated' END,
                a.changes->'after'->>'lost_reason',
-               coalesce(u.name, u.email)
+               coalesce(u.name, u.email), NULL::uuid
         FROM audit_logs a LEFT JOIN users u ON u.organization_id = a.organization_id AND u.id = a.actor_id
         WHERE a.organization_id = $1 AND a.entity_type = 'deals' AND a.entity_id = $2
           AND (a.action = 'create' OR a.changes->'after' ? 'stage')
@@ -50,5 +53,6 @@ public static class SalesTimeline
 
     private static Task<List<Item>> ReadAsync(TenantSession s, string union, Guid id, CancellationToken ct) =>
         s.ReadListAsync($"SELECT * FROM ({union}) t ORDER BY 1 DESC LIMIT 100", [s.OrganizationId, id],
-            r => new Item(r.GetDateTime(0), r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4)), ct);
+            r => new Item(r.GetDateTime(0), r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4),
+                r.IsDBNull(5) ? null : r.GetGuid(5)), ct);
 }

@@ -152,6 +152,51 @@ public sealed class DealModel : ConsolePage
 
     private static bool Num(string s, out decimal value) => decimal.TryParse(s, NumberStyles.Number, CultureInfo.InvariantCulture, out value);
 
+    [BindProperty] public ActivityInput Activity { get; set; } = new();
+
+    /// <summary>Logs a call, meeting... on this deal, scheduled or done (ActivityForm); field messages on 422.</summary>
+    public async Task<IActionResult> OnPostLogActivityAsync()
+    {
+        RequireWrite();
+        await using (var s = OpenSession())
+        {
+            if (!await ExistsAsync(s)) return NotFound();
+            if (await ActivityForm.LogAsync(s, Service<ResourceRegistry>(), Service<ResourceStore>(), Activity, Id, null, ModelState, DateTime.UtcNow, Aborted))
+            {
+                await s.CommitAsync(Aborted);
+                TempData["deal"] = "1|Activity logged.";
+                return Redirect($"/app/deals/{Id}#timeline-heading");
+            }
+        }
+        Response.StatusCode = 422;
+        await LoadAsync();
+        return Page();
+    }
+
+    /// <summary>Completes a scheduled activity of this deal (the API's rules: once).</summary>
+    public async Task<IActionResult> OnPostCompleteActivityAsync()
+    {
+        RequireWrite();
+        ActionOutcome outcome;
+        await using (var s = OpenSession())
+        {
+            outcome = await ActivityForm.CompleteAsync(s, Activity, Id, null, ModelState, DateTime.UtcNow, Aborted);
+            if (outcome.Status == 404) return NotFound();
+            if (outcome.Ok)
+            {
+                await s.CommitAsync(Aborted);
+                TempData["deal"] = "1|Activity completed.";
+                return Redirect($"/app/deals/{Id}#timeline-heading");
+            }
+        }
+        Response.StatusCode = outcome.Status;
+        await LoadAsync();
+        return Page();
+    }
+
+    private async Task<bool> ExistsAsync(TenantSession s) =>
+        await s.ScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM deals WHERE organization_id = $1 AND id = $2 AND deleted_at IS NULL)", [s.OrganizationId, Id], Aborted);
+
     private async Task<bool> LoadAsync()
     {
         await using var s = OpenSession();
@@ -170,6 +215,7 @@ public sealed class DealModel : ConsolePage
         if (d is null) return false;
         Deal = d;
         Timeline = await SalesTimeline.ForDealAsync(s, Id, Aborted);
+        ViewData["CanWrite"] = CanWrite;
         Quotes = await s.ReadListAsync("""
             SELECT id, quote_number, status, coalesce(total_amount, 0), currency, valid_until, accepted_at, jsonb_array_length(line_items)
             FROM quotes WHERE organization_id = $1 AND deal_id = $2 AND deleted_at IS NULL ORDER BY created_at DESC LIMIT 50

@@ -1,5 +1,6 @@
 using Clientele.Modules.Sales.Leads;
 using Clientele.Platform.Database;
+using Clientele.Platform.Resources;
 using Clientele.Platform.WebConsole;
 using Microsoft.AspNetCore.Mvc;
 using Clientele.Platform.Errors;
@@ -98,6 +99,51 @@ public sealed class LeadModel : ConsolePage
         return Page();
     }
 
+    [BindProperty] public ActivityInput Activity { get; set; } = new();
+
+    /// <summary>Logs a call, meeting... on this lead, scheduled or done (ActivityForm); field messages on 422.</summary>
+    public async Task<IActionResult> OnPostLogActivityAsync()
+    {
+        RequireWrite();
+        await using (var s = OpenSession())
+        {
+            if (!await ExistsAsync(s)) return NotFound();
+            if (await ActivityForm.LogAsync(s, Service<ResourceRegistry>(), Service<ResourceStore>(), Activity, null, Id, ModelState, DateTime.UtcNow, Aborted))
+            {
+                await s.CommitAsync(Aborted);
+                TempData["lead"] = "1|Activity logged.";
+                return Redirect($"/app/leads/{Id}#timeline-heading");
+            }
+        }
+        Response.StatusCode = 422;
+        await LoadAsync();
+        return Page();
+    }
+
+    /// <summary>Completes a scheduled activity of this lead (the API's rules: once).</summary>
+    public async Task<IActionResult> OnPostCompleteActivityAsync()
+    {
+        RequireWrite();
+        ActionOutcome outcome;
+        await using (var s = OpenSession())
+        {
+            outcome = await ActivityForm.CompleteAsync(s, Activity, null, Id, ModelState, DateTime.UtcNow, Aborted);
+            if (outcome.Status == 404) return NotFound();
+            if (outcome.Ok)
+            {
+                await s.CommitAsync(Aborted);
+                TempData["lead"] = "1|Activity completed.";
+                return Redirect($"/app/leads/{Id}#timeline-heading");
+            }
+        }
+        Response.StatusCode = outcome.Status;
+        await LoadAsync();
+        return Page();
+    }
+
+    private async Task<bool> ExistsAsync(TenantSession s) =>
+        await s.ScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM leads WHERE organization_id = $1 AND id = $2 AND deleted_at IS NULL)", [s.OrganizationId, Id], Aborted);
+
     private async Task<bool> LoadAsync()
     {
         await using var s = OpenSession();
@@ -114,6 +160,7 @@ public sealed class LeadModel : ConsolePage
         Lead = l;
         Score = (await LeadScore.ExplainAsync(s, Id, Aborted))!;
         Timeline = await SalesTimeline.ForLeadAsync(s, Id, Aborted);
+        ViewData["CanWrite"] = CanWrite;
         ViewData["Title"] = l.Title + " · Lead";
         return true;
     }
