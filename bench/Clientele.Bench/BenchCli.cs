@@ -41,6 +41,9 @@ public static class BenchCli
             case "analytics-rollup":
                 await AnalyticsBench.RollupAsync(args.Length > 1 && long.TryParse(args[1], out var ev) ? ev : 10_000_000);
                 return 0;
+            case "health":
+                await HealthBench.RunAsync(args.Length > 1 && int.TryParse(args[1], out var hc) ? hc : 100_000);
+                return 0;
             case "console":
                 await ConsoleBench.RunAsync(args.Length > 1 && int.TryParse(args[1], out var samples) ? samples : 30);
                 return 0;
@@ -48,7 +51,7 @@ public static class BenchCli
                 await WebhookCrashBench.RunAsync();
                 return 0;
             default:
-                Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Clientele.Bench -- [resource-api|webhooks|webhooks-crash|pipeline|engine|login-timing|automation|console|usage-ingest|renewal-run|analytics-ingest|analytics-rollup|import] [seconds-per-round]");
+                Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Clientele.Bench -- [resource-api|webhooks|webhooks-crash|pipeline|engine|login-timing|automation|console|usage-ingest|renewal-run|analytics-ingest|analytics-rollup|import|health] [seconds-per-round]");
                 return 2;
         }
     }

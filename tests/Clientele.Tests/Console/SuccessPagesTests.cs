@@ -116,6 +116,8 @@ public sealed class SuccessPagesTests(ConsoleFixture app)
         var open = await DemoTenant.CountAsync(app, "SELECT round(coalesce(sum(o.estimated_value), 0))::bigint FROM expansion_opportunities o JOIN customers c ON c.id = o.customer_id AND c.deleted_at IS NULL WHERE o.organization_id = $1 AND o.stage NOT IN ('closed_won', 'closed_lost')", org);
         (await page.Locator("#exp-open-value").InnerTextAsync()).ShouldBe(open.ToString("#,##0", System.Globalization.CultureInfo.InvariantCulture));
         var detected = await DemoTenant.CountAsync(app, "SELECT count(*) FROM expansion_opportunities o JOIN customers c ON c.id = o.customer_id AND c.deleted_at IS NULL WHERE o.organization_id = $1 AND o.cause IS NOT NULL AND o.stage NOT IN ('closed_won', 'closed_lost')", org);
+        // The demo's plans list their features (plans.included_features): an account using WhatsApp flows below the enterprise plan is detected.
+        (await DemoTenant.CountAsync(app, "SELECT count(*) FROM expansion_opportunities WHERE organization_id = $1 AND cause = 'feature_beyond_plan' AND evidence::text LIKE '%whatsapp_flows%'", org)).ShouldBeGreaterThan(0);
         detected.ShouldBeGreaterThan(0); // the demo's full seats and growing usage, found by its own health computation
         (await page.Locator("#exp-detected").InnerTextAsync()).ShouldBe(detected.ToString(System.Globalization.CultureInfo.InvariantCulture));
         (await page.Locator(".board-card").CountAsync()).ShouldBeGreaterThan(0);

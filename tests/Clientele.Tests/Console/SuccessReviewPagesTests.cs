@@ -62,6 +62,20 @@ public sealed class SuccessReviewPagesTests(ConsoleFixture app)
         await Assertions.Expect(page.Locator(".flash.ok")).ToContainTextAsync("Contract active");
         (await DemoTenant.CountAsync(app, "SELECT count(*) FROM contracts WHERE organization_id = $1 AND id = $2 AND status = 'active' AND customer_id = $3", org, id, customer)).ShouldBe(1);
 
+        // Create subscription: an approval is queued (nothing created yet); approved, the page links the one subscription.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create subscription" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#subscription-state")).ToContainTextAsync("waiting for approval");
+        const string subs = "SELECT count(*) FROM subscriptions WHERE organization_id = $1 AND extra_metadata->>'contract_id' = $2::text";
+        (await DemoTenant.CountAsync(app, subs, org, id)).ShouldBe(0);
+        var approval = (await demo.Owner.Http.GetJsonAsync($"/api/v1/contracts/{id}/subscription_request")).Json!["approval_id"]!.GetValue<string>();
+        (await demo.Owner.Http.PostJsonAsync($"/api/v1/approvals/{approval}/approve", new { })).Json!["status"]!.GetValue<string>().ShouldBe("executed");
+        await page.ReloadAsync();
+        await Assertions.Expect(page.Locator("#subscription-state")).ToContainTextAsync("created");
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Open the subscription" })).ToBeVisibleAsync();
+        (await page.GetByRole(AriaRole.Button, new() { Name = "Create subscription" }).CountAsync()).ShouldBe(0);
+        (await DemoTenant.CountAsync(app, subs + " AND seats_total = 40 AND customer_id = $3", org, id, customer)).ShouldBe(1);
+        await app.CheckPageAsync(cp, "success-contract-subscription");
+
         await page.GotoAsync("/app/success/contracts");
         (await page.Locator("#contract-list tbody tr", new() { HasText = "quayside-msa.txt" }).InnerTextAsync()).ShouldContain(name);
         (await page.Locator("#contract-list tbody tr").CountAsync()).ShouldBe((int)await DemoTenant.CountAsync(app,

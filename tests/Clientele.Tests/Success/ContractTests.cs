@@ -139,6 +139,83 @@ public sealed class ContractTests(ContractsFixture app) : IClassFixture<Contract
         (await t.Http.PostJsonAsync("/api/v1/contracts", new { company_name = "Typed by hand", status = "draft" })).Status.ShouldBe(HttpStatusCode.Created);
     }
 
+    [Fact]
+    public async Task Create_subscription_waits_for_approval_then_creates_exactly_one_subscription_with_the_contracts_terms()
+    {
+        var t = await app.SignupAsync();
+        var customer = await t.Http.CreateCustomerAsync(new { name = "Tidewater Labs", company_name = "Tidewater Labs" });
+        var (_, json) = await UploadAsync(t, Encoding.UTF8.GetBytes(Contract("Tidewater Labs") + "\nPlan: Enterprise plan, billed annually.\n"), "tidewater.txt", "text/plain");
+        var id = json!["id"]!.GetValue<string>();
+        async Task<JsonArray> SubscriptionsAsync() => (await t.Http.GetJsonAsync($"/api/v1/subscriptions?customer_id={customer}")).Json!["data"]!.AsArray();
+
+        var asked = await t.Http.PostJsonAsync($"/api/v1/contracts/{id}/create_subscription", new { });
+        asked.Status.ShouldBe(HttpStatusCode.Accepted, asked.Json?.ToJsonString());
+        asked.Json!["status"]!.GetValue<string>().ShouldBe("pending");
+        var approval = asked.Json["approval_id"]!.GetValue<string>();
+        (await SubscriptionsAsync()).ShouldBeEmpty(); // pending: nothing created
+        var again = await t.Http.PostJsonAsync($"/api/v1/contracts/{id}/create_subscription", new { });
+        again.Status.ShouldBe(HttpStatusCode.OK);
+        again.Json!["approval_id"]!.GetValue<string>().ShouldBe(approval); // the same approval, not a second one
+        await using (var conn = await app.OwnerAsync())
+        await using (var cmd = new NpgsqlCommand("SELECT count(*) FROM approvals WHERE organization_id = $1 AND action = 'create_subscription'", conn))
+        {
+            cmd.Parameters.AddWithValue(t.OrganizationId);
+            ((long)(await cmd.ExecuteScalarAsync())!).ShouldBe(1);
+        }
+
+        var approved = await t.Http.PostJsonAsync($"/api/v1/approvals/{approval}/approve", new { comment = "Signed" });
+        approved.Json!["status"]!.GetValue<string>().ShouldBe("executed", approved.Json.ToJsonString());
+        var sub = (await SubscriptionsAsync()).Single()!;
+        sub["plan"]!.GetValue<string>().ShouldBe("enterprise");
+        sub["billing_cycle"]!.GetValue<string>().ShouldBe("annual");
+        sub["seats_total"]!.GetValue<int>().ShouldBe(40); // the seat entitlement
+        sub["arr"]!.GetValue<decimal>().ShouldBe(48000m);
+        sub["mrr"]!.GetValue<decimal>().ShouldBe(4000m);
+        sub["status"]!.GetValue<string>().ShouldBe("active");
+        DateTime.Parse(sub["current_period_start"]!.GetValue<string>(), CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal).ToString("yyyy-MM-dd").ShouldBe(Day(-265));
+        sub["extra_metadata"]!["contract_id"]!.GetValue<string>().ShouldBe(id);
+        approved.Json["metadata"]!["execution"]!["result"]!["subscription_id"]!.GetValue<string>().ShouldBe(sub["id"]!.GetValue<string>());
+        (await t.Http.GetJsonAsync($"/api/v1/customers/{customer}")).Json!["arr"]!.GetValue<decimal>().ShouldBe(48000m);
+
+        // Idempotent: a second approval and a second request create nothing more.
+        (await t.Http.PostJsonAsync($"/api/v1/approvals/{approval}/approve", new { })).ShouldBeProblem(409);
+        var after = await t.Http.PostJsonAsync($"/api/v1/contracts/{id}/create_subscription", new { });
+        after.Status.ShouldBe(HttpStatusCode.OK);
+        after.Json!["status"]!.GetValue<string>().ShouldBe("executed");
+        after.Json["subscription_id"]!.GetValue<string>().ShouldBe(sub["id"]!.GetValue<string>());
+        (await SubscriptionsAsync()).Count.ShouldBe(1);
+
+        var other = await app.SignupAsync();
+        (await other.Http.PostJsonAsync($"/api/v1/contracts/{id}/create_subscription", new { })).ShouldBeProblem(404);
+    }
+
+    [Fact]
+    public async Task A_refused_subscription_creates_nothing_and_a_contract_without_customer_plan_or_arr_is_a_409_naming_them()
+    {
+        var t = await app.SignupAsync();
+        var customer = await t.Http.CreateCustomerAsync(new { name = "Refused Co", company_name = "Refused Co" });
+        var (_, json) = await UploadAsync(t, Encoding.UTF8.GetBytes(Contract("Refused Co") + "\nThe Premium plan applies.\n"), "refused.txt", "text/plain");
+        var id = json!["id"]!.GetValue<string>();
+        var approval = (await t.Http.PostJsonAsync($"/api/v1/contracts/{id}/create_subscription", new { })).Json!["approval_id"]!.GetValue<string>();
+        var rejected = await t.Http.PostJsonAsync($"/api/v1/approvals/{approval}/reject", new { comment = "Wrong plan" });
+        rejected.Json!["status"]!.GetValue<string>().ShouldBe("rejected");
+        (await t.Http.GetJsonAsync($"/api/v1/subscriptions?customer_id={customer}")).Json!["data"]!.AsArray().ShouldBeEmpty();
+        (await t.Http.GetJsonAsync($"/api/v1/contracts/{id}/subscription_request")).Json!["status"]!.GetValue<string>().ShouldBe("rejected");
+        // After a refusal it can be asked again: a new approval.
+        var retry = await t.Http.PostJsonAsync($"/api/v1/contracts/{id}/create_subscription", new { });
+        retry.Status.ShouldBe(HttpStatusCode.Accepted);
+        retry.Json!["approval_id"]!.GetValue<string>().ShouldNotBe(approval);
+
+        // No customer, no plan (none named, no catalogue), no ARR: 409 naming each, no approval queued.
+        var (_, bare) = await UploadAsync(t, Encoding.UTF8.GetBytes("Customer: Nobody We Know\nOrder: 5 Editor seats at $10 per seat per month."), "bare.txt", "text/plain");
+        var missing = await t.Http.PostJsonAsync($"/api/v1/contracts/{bare!["id"]}/create_subscription", new { });
+        missing.ShouldBeProblem(409);
+        missing.Json!["errors"]!["customer_id"].ShouldNotBeNull();
+        missing.Json["errors"]!["plan"].ShouldNotBeNull();
+        missing.Json["errors"]!["arr"].ShouldNotBeNull();
+        (await t.Http.GetAsync($"/api/v1/contracts/{bare["id"]}/subscription_request")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+    }
+
     private static byte[] Pdf(string[] lines)
     {
         InvoiceFonts.EnsureInstalled();

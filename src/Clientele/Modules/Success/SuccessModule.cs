@@ -49,7 +49,9 @@ public sealed class SuccessModule : IModule
         services.AddSingleton<HealthSweep>();
         services.AddSingleton<Transcripts.MeetingAnalyzer>();
         services.AddSingleton<Transcripts.TranscriptModel>();
+        services.AddSingleton<Contracts.ContractModel>();
         services.AddSingleton<Approvals.IApprovalAction, SavePlays.SavePlayApproval>();
+        services.AddSingleton<Approvals.IApprovalAction, Contracts.ContractSubscriptionApproval>();
         services.AddSystemJob("success.health_sweep", config["Success:HealthSweepCron"] ?? "0 0 2 * * ?",
             (run, ct) => run.Services.GetRequiredService<HealthSweep>().RunAsync(ct), "Recompute every customer's health, risk signals and health events");
     }

@@ -16,9 +16,10 @@ internal static partial class DemoData
         // The plan catalogue first: subscriptions take their MRR/ARR from it.
         foreach (var (code, name, monthly, seat, trial, usage) in Catalogue)
         {
-            await d.CreateAsync("plans", new { code, billing_cycle = "monthly", name, base_price = monthly, price_per_seat = seat, trial_days = trial, usage_pricing = usage });
+            var included_features = Features[code];
+            await d.CreateAsync("plans", new { code, billing_cycle = "monthly", name, base_price = monthly, price_per_seat = seat, trial_days = trial, usage_pricing = usage, included_features });
             // Annual: two months free.
-            await d.CreateAsync("plans", new { code, billing_cycle = "annual", name, base_price = monthly * 10, price_per_seat = seat * 10, trial_days = trial, usage_pricing = usage });
+            await d.CreateAsync("plans", new { code, billing_cycle = "annual", name, base_price = monthly * 10, price_per_seat = seat * 10, trial_days = trial, usage_pricing = usage, included_features });
         }
         var periodStart = new DateTime(d.Now.Year, d.Now.Month, 1, 0, 0, 0, DateTimeKind.Utc);
         foreach (var c in d.Customers.Where(c => c.Paying).Take(12))
@@ -99,6 +100,19 @@ internal static partial class DemoData
         ("premium", "Premium", 99m, 19m, 14, [new { event_type = "api_call", included = 50000, unit_price = 0.0015m }, new { event_type = "message_sent", included = 2500, unit_price = 0.008m }]),
         ("enterprise", "Enterprise", 499m, 29m, 0, [new { event_type = "api_call", included = 500000, unit_price = 0.001m }, new { event_type = "message_sent", included = 25000, unit_price = 0.005m }]),
     ];
+
+    /// <summary>
+    /// What each plan includes, named as the product's feature_used events name them (feature_usage.feature_name;
+    /// the demo's customers use inbox, reports and whatsapp_flows, DemoData.Analytics): WhatsApp flows are an
+    /// enterprise feature, so a basic or premium account using them is an expansion ("feature adopted beyond the plan").
+    /// </summary>
+    private static readonly Dictionary<string, string[]> Features = new()
+    {
+        ["free"] = ["inbox"],
+        ["basic"] = ["inbox", "reports"],
+        ["premium"] = ["inbox", "reports", "api_access", "priority_support"],
+        ["enterprise"] = ["inbox", "reports", "api_access", "priority_support", "whatsapp_flows", "sso", "audit_log"],
+    };
 
     /// <summary>
     /// A subscription invoice as billing issues it: a draft with its line, numbered INV-YYYY-NNNNNN from

@@ -95,6 +95,13 @@ public static partial class ContractExtractor
         var pricing = new JsonArray([.. sentences.Where(s => PricingWords.Any(w => s.Contains(w, StringComparison.OrdinalIgnoreCase))).Distinct().Take(10).Select(s => (JsonNode)Shorten(s))]);
         var technical = new JsonArray([.. sentences.Where(s => TechnicalWords.Any(w => Regex.IsMatch(s, $@"\b{Regex.Escape(w)}\b", RegexOptions.IgnoreCase))).Distinct().Take(10).Select(s => (JsonNode)Shorten(s))]);
 
+        var (missing, next) = Gaps(company, arr, start, end, entitlements.Count);
+        return new Result(company, arr, term, start, end, pricing, technical, entitlements, missing, next, evidence);
+    }
+
+    /// <summary>What is missing for a usable contract and the next steps that follow (the same rule whoever read the contract).</summary>
+    public static (JsonArray Missing, JsonArray Next) Gaps(string? company, decimal? arr, DateOnly? start, DateOnly? end, int entitlements)
+    {
         var missing = new JsonArray();
         var next = new JsonArray();
         void Need(bool absent, string field, string step)
@@ -107,9 +114,9 @@ public static partial class ContractExtractor
         Need(arr is null, "arr", "Confirm the annual contract value (no ARR or annual fee found).");
         Need(start is null, "start_date", "Confirm the start date.");
         Need(end is null, "end_date", "Confirm the end or renewal date: renewals are planned from it.");
-        Need(entitlements.Count == 0, "entitlements", "List what the customer is entitled to (seats, usage, support).");
+        Need(entitlements == 0, "entitlements", "List what the customer is entitled to (seats, usage, support).");
         if (missing.Count == 0) next.Add("Review the extracted terms and activate the contract.");
-        return new Result(company, arr, term, start, end, pricing, technical, entitlements, missing, next, evidence);
+        return (missing, next);
     }
 
     private static DateOnly? ParseDate(string s)

@@ -10,7 +10,7 @@ namespace Clientele.Modules.Success.Contracts;
 
 /// <summary>
 /// An uploaded contract file: checked (present, not empty, within the size limit, a PDF or UTF-8
-/// text), its text extracted (PdfPig for PDFs), then stored with its parsed terms, entitlements
+/// text), its text extracted (PdfPig for PDFs), its terms read (the configured model or the built-in extractor), then stored with its parsed terms, entitlements
 /// and file in one transaction, counted against the organization's max_storage.
 /// </summary>
 public static class ContractUpload
@@ -53,10 +53,12 @@ public static class ContractUpload
         return new Upload(name, "text/plain; charset=utf-8", bytes, text);
     }
 
-    public static async Task<Guid> StoreAsync(TenantSession s, Upload u, Guid? customer, CancellationToken ct)
+    /// <summary>Reads the terms (the configured model, else the built-in extractor: <see cref="ContractModel"/>) before any lock is taken, then stores.</summary>
+    public static async Task<Guid> StoreAsync(TenantSession s, ContractModel model, Upload u, Guid? customer, CancellationToken ct)
     {
         var org = s.OrganizationId;
-        var parsed = ContractExtractor.Extract(u.Text);
+        var reading = await model.ReadAsync(s, u.Text, ct);
+        var parsed = reading.Result;
         await s.BeginAsync(ct);
         // One lock per organization: two uploads at once cannot both take the last bytes of storage.
         await s.ExecuteAsync("SELECT pg_advisory_xact_lock(hashtextextended('storage:' || $1::text, 0))", [org], ct);
@@ -79,7 +81,7 @@ public static class ContractUpload
         var id = Guid.CreateVersion7();
         var parsedData = new JsonObject
         {
-            ["extracted_by"] = "builtin", ["company_name"] = parsed.Company, ["arr"] = parsed.Arr, ["contract_term"] = parsed.Term,
+            ["extracted_by"] = reading.ExtractedBy, ["fallback_reason"] = reading.FallbackReason, ["company_name"] = parsed.Company, ["arr"] = parsed.Arr, ["contract_term"] = parsed.Term,
             ["start_date"] = parsed.Start?.ToString("yyyy-MM-dd"), ["end_date"] = parsed.End?.ToString("yyyy-MM-dd"),
             ["customer_matched_by"] = matchedBy, ["evidence"] = parsed.Evidence,
             ["entitlements"] = new JsonArray([.. parsed.Entitlements.Select(e => (JsonNode)new JsonObject { ["name"] = e.Name, ["quantity"] = e.Quantity, ["unit"] = e.Unit, ["price"] = e.Price, ["evidence"] = e.Evidence })]),
@@ -100,7 +102,7 @@ public static class ContractUpload
                 INSERT INTO entitlements (id, organization_id, contract_id, name, quantity, unit, price, category, metadata)
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
                 """, [Guid.CreateVersion7(), org, id, e.Name, SqlArg.Typed(e.Quantity, NpgsqlTypes.NpgsqlDbType.Integer), SqlArg.Text(e.Unit),
-                    SqlArg.Typed(e.Price, NpgsqlTypes.NpgsqlDbType.Numeric), e.Category, new JsonObject { ["evidence"] = e.Evidence, ["extracted_by"] = "builtin" }], ct);
+                    SqlArg.Typed(e.Price, NpgsqlTypes.NpgsqlDbType.Numeric), e.Category, new JsonObject { ["evidence"] = e.Evidence, ["extracted_by"] = reading.ExtractedBy }], ct);
         await AuditWriter.WriteAsync(s, "contracts", id, "create", new JsonObject { ["after"] = new JsonObject { ["file_name"] = u.FileName, ["size_bytes"] = u.Bytes.Length } }, ct);
         await DomainEvents.PublishRowAsync(s, "contracts", id, ct, null, "contracts.created", "contract.parsed");
         return id;

@@ -18,7 +18,7 @@ namespace Clientele.Modules.Success.Contracts;
 /// <summary>
 /// Contracts (issue 11 item 7): POST /api/v1/contracts as multipart/form-data (file: a PDF or a
 /// text file; customer_id optional) stores the file, extracts its text (PdfPig) and its terms (the
-/// built-in extractor, with evidence), creates the entitlements, and answers the parsed contract
+/// configured model or the built-in extractor, with evidence: ContractModel), creates the entitlements, and answers the parsed contract
 /// (status pending, for review). A JSON body still creates a contract row like any resource.
 /// POST /contracts/{id}/activate makes it the customer's active contract: its end date feeds the
 /// renewal pipeline (the health computation runs for the customer at once).
@@ -35,9 +35,33 @@ public static class ContractsApi
         g.MapGet("/contracts/{id}/file", File).WithName("ContractFile").WithSummary("The uploaded file of the contract");
         g.MapPost("/contracts/{id}/activate", Activate).WithName("ActivateContract")
             .WithSummary("Review done: status active (needs a customer); its end date becomes the customer's renewal in the pipeline when within 120 days");
+        g.MapPost("/contracts/{id}/create_subscription", CreateSubscription).WithName("CreateSubscriptionFromContract")
+            .WithSummary("Queues a create_subscription approval with the contract's plan, seats, cycle, ARR and period (202 {approval_id, status}); the one already pending or executed is answered again (200); 409 naming customer_id, plan or arr when the contract lacks them. Approving creates the subscription once.");
+        g.MapGet("/contracts/{id}/subscription_request", SubscriptionRequest).WithName("ContractSubscriptionRequest")
+            .WithSummary("The contract's latest create_subscription approval: approval_id, status, subscription_id once executed (404 when none)");
     }
 
-    private static async Task<IResult> Create(HttpContext ctx, TenantSessions sessions, TenantContext tenant, ResourceRegistry registry, ResourceStore store, IConfiguration config)
+    private static async Task<IResult> CreateSubscription(string id, HttpContext ctx, TenantSessions sessions, TenantContext tenant)
+    {
+        if (!tenant.CanWrite) throw ProblemException.Forbidden("The viewer role (or a read-only API key) cannot change data.");
+        if (!Guid.TryParse(id, out var guid)) throw ProblemException.NotFound($"No contract with id {id}.");
+        var ct = ctx.RequestAborted;
+        await using var s = sessions.Open(tenant);
+        var (state, created) = await ContractSubscription.RequestAsync(s, guid, DateTime.UtcNow, ct);
+        await s.CommitAsync(ct);
+        return new JsonBytesResult(JsonSerializer.SerializeToUtf8Bytes(state.ToJson(guid)), created ? 202 : 200, null, $"/api/v1/approvals/{state.ApprovalId}");
+    }
+
+    private static async Task<IResult> SubscriptionRequest(string id, HttpContext ctx, TenantSessions sessions, TenantContext tenant)
+    {
+        if (!Guid.TryParse(id, out var guid)) throw ProblemException.NotFound($"No contract with id {id}.");
+        await using var s = sessions.Open(tenant);
+        var state = await ContractSubscription.StateAsync(s, guid, ctx.RequestAborted) ?? throw ProblemException.NotFound($"No subscription request for contract {id}.");
+        return new JsonBytesResult(JsonSerializer.SerializeToUtf8Bytes(state.ToJson(guid)), 200);
+    }
+
+    private static async Task<IResult> Create(HttpContext ctx, TenantSessions sessions, TenantContext tenant, ResourceRegistry registry, ResourceStore store, IConfiguration config,
+        ContractModel model)
     {
         if (!tenant.CanWrite) throw ProblemException.Forbidden("The viewer role (or a read-only API key) cannot change data.");
         var def = registry.Find("contracts")!;
@@ -59,7 +83,7 @@ public static class ContractsApi
             customer = Guid.TryParse(rawCustomer.ToString(), out var cg) ? cg : throw ProblemException.Validation("customer_id", "must be a customer id");
         var upload = await ContractUpload.ReadAsync(file, max, ct);
         await using var s = sessions.Open(tenant);
-        var id = await ContractUpload.StoreAsync(s, upload, customer, ct);
+        var id = await ContractUpload.StoreAsync(s, model, upload, customer, ct);
         var result = await store.GetAsync(s, def, id, [], false, ct);
         await s.CommitAsync(ct);
         return new JsonBytesResult(result.Json, 201, result.ETag, $"/api/v1/contracts/{id}");

@@ -19,11 +19,13 @@ public sealed class ContractsModel : ConsolePage
 {
     public sealed record Item(Guid Id, string? FileName, string? Company, Guid? CustomerId, string? Customer, decimal? Arr, DateOnly? End, string Status, int Missing, DateTime Created);
     public sealed record Ent(string Name, int? Quantity, string? Unit, decimal? Price, string? Category, string? Evidence);
-    public sealed record Detail(Item Contract, string? Term, DateOnly? Start, JsonObject Evidence, JsonArray Pricing, JsonArray Technical, JsonArray Missing, JsonArray Next, IReadOnlyList<Ent> Entitlements);
+    public sealed record Detail(Item Contract, string? Term, DateOnly? Start, JsonObject Evidence, JsonArray Pricing, JsonArray Technical, JsonArray Missing, JsonArray Next, IReadOnlyList<Ent> Entitlements, string? ExtractedBy);
 
     public IReadOnlyList<Item> Items { get; private set; } = [];
     public IReadOnlyList<(Guid Id, string Name)> Customers { get; private set; } = [];
     public Detail? Current { get; private set; }
+    /// <summary>The contract's create_subscription approval, if one was asked for.</summary>
+    public ContractSubscription.State? SubscriptionRequest { get; private set; }
     public string? Flash { get; private set; }
     public bool FlashIsError { get; private set; }
 
@@ -54,12 +56,13 @@ public sealed class ContractsModel : ConsolePage
         if (id is not { } cid || Items.FirstOrDefault() is not { } item) return;
         var ents = await s.ReadListAsync("SELECT name, quantity, unit, price, category, metadata->>'evidence' FROM entitlements WHERE organization_id = $1 AND contract_id = $2 ORDER BY name, id",
             [org, cid], r => new Ent(r.GetString(0), r.IsDBNull(1) ? null : r.GetInt32(1), S(r, 2), r.IsDBNull(3) ? null : r.GetDecimal(3), S(r, 4), S(r, 5)), Aborted);
+        SubscriptionRequest = await ContractSubscription.StateAsync(s, cid, Aborted);
         Current = await s.ReadFirstAsync("""
             SELECT contract_term, start_date, coalesce(parsed_data->'evidence', '{}')::text, coalesce(pricing_terms, '[]')::text, coalesce(technical_requirements, '[]')::text,
-                   coalesce(missing_info, '[]')::text, coalesce(next_steps, '[]')::text
+                   coalesce(missing_info, '[]')::text, coalesce(next_steps, '[]')::text, parsed_data->>'extracted_by'
             FROM contracts WHERE organization_id = $1 AND id = $2
             """, [org, cid], r => new Detail(item, S(r, 0), r.IsDBNull(1) ? null : r.GetFieldValue<DateOnly>(1), JsonNode.Parse(r.GetString(2)) as JsonObject ?? [],
-                Arr(r.GetString(3)), Arr(r.GetString(4)), Arr(r.GetString(5)), Arr(r.GetString(6)), ents), Aborted);
+                Arr(r.GetString(3)), Arr(r.GetString(4)), Arr(r.GetString(5)), Arr(r.GetString(6)), ents, S(r, 7)), Aborted);
     }
 
     private static string? S(Npgsql.NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
@@ -76,7 +79,7 @@ public sealed class ContractsModel : ConsolePage
                 var max = Service<IConfiguration>().GetValue<long?>("Success:ContractMaxBytes") ?? ContractsApi.DefaultMaxBytes;
                 var upload = await ContractUpload.ReadAsync(file, max, Aborted);
                 await using var s = OpenSession();
-                var id = await ContractUpload.StoreAsync(s, upload, customerId, Aborted);
+                var id = await ContractUpload.StoreAsync(s, Service<ContractModel>(), upload, customerId, Aborted);
                 await s.CommitAsync(Aborted);
                 TempData["flash"] = "Contract uploaded and read: review what was found before you activate it.";
                 return Redirect($"/app/success/contracts/{id}");
@@ -94,6 +97,28 @@ public sealed class ContractsModel : ConsolePage
         await LoadAsync(null);
         Response.StatusCode = 422;
         return Page();
+    }
+
+    /// <summary>"Create subscription": queues the approval (the same code as POST /api/v1/contracts/{id}/create_subscription).</summary>
+    public async Task<IActionResult> OnPostSubscriptionAsync(Guid id)
+    {
+        RequireWrite();
+        await using var s = OpenSession();
+        try
+        {
+            var (state, created) = await ContractSubscription.RequestAsync(s, id, DateTime.UtcNow, Aborted);
+            await s.CommitAsync(Aborted);
+            TempData["flash"] = created ? "Subscription requested: it is created when someone approves it in Approvals."
+                : $"A subscription request for this contract is already {state.Status}.";
+        }
+        catch (ProblemException p) when (p.Status == 409)
+        {
+            TempData["flash"] = p.Errors is { Count: > 0 } e
+                ? "Not enough to make a subscription: " + string.Join("; ", e.Select(kv => $"{kv.Key.Replace('_', ' ')} {kv.Value.FirstOrDefault()}"))
+                : p.Detail;
+            TempData["flash_error"] = true;
+        }
+        return Redirect($"/app/success/contracts/{id}");
     }
 
     public async Task<IActionResult> OnPostActivateAsync(Guid id, Guid? customerId)

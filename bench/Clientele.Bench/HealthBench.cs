@@ -1,0 +1,143 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Clientele.Modules.Success.Health;
+using Clientele.Platform.Database;
+using Clientele.Platform.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace Clientele.Bench;
+
+/// <summary>
+/// Issue 11's target. health: the nightly health sweep (HealthSweep.RunForAsync: every customer of the
+/// organization, in chunks of Success:HealthSweepChunk) over N customers with a year of daily
+/// usage_metrics each (and a subscription, a primary contact, some conversations and invoices),
+/// against the raw aggregate SQL it needs in the same run: HealthEvidence.Sql over the same chunks,
+/// read and nothing written. Target: 100,000 customers in under 60 s, ratio (raw SQL time / sweep
+/// time) ≥ 0.5. The first sweep writes everything (scores, history, segments, signals, events); a
+/// second sweep is the steady nightly state (few scores change) and is printed too.
+/// </summary>
+public static class HealthBench
+{
+    public static async Task RunAsync(int customers)
+    {
+        await using var db = await BenchDatabase.CreateAsync("health");
+        var app = await ClienteleHost.BuildAsync(["--urls", "http://127.0.0.1:0"], b =>
+        {
+            b.Configuration["ConnectionStrings:Clientele"] = db.Owner;
+            b.Configuration["Logging:Json"] = "false";
+            b.Configuration["Logging:LogLevel:Default"] = "Warning";
+            b.Configuration["RateLimit:PermitsPerSecond"] = "1000000";
+            b.Configuration["RateLimit:Burst"] = "1000000";
+            b.Configuration["Billing:RunIntervalSeconds"] = "0";
+        });
+        await using var _ = app;
+        await app.StartAsync();
+        var url = app.Urls.First();
+        using var http = new HttpClient { BaseAddress = new Uri(url) };
+        var signup = await http.PostAsJsonAsync("/api/v1/signup", new { organization_name = "Bench", name = "Bench Owner", email = "bench@bench.test", password = "bench password" });
+        var org = Guid.Parse(JsonNode.Parse(await signup.Content.ReadAsStringAsync())!["organization"]!["id"]!.ToString());
+
+        await using (var conn = new NpgsqlConnection(db.Owner))
+        {
+            await conn.OpenAsync();
+            // Set-based loading, one statement per step (hashes of the customer number vary the accounts:
+            // a tenth decline 60% in the last week, a twentieth stopped logging in, some have overdue invoices).
+            (string Step, string Sql)[] setup =
+            [
+                ("plan", "INSERT INTO plans (id, organization_id, code, billing_cycle, name, base_price, price_per_seat) VALUES (gen_random_uuid(), $1, 'premium', 'monthly', 'Premium', 99, 19)"),
+                ("customers", """
+                    INSERT INTO customers (id, organization_id, email, company_name, stage, renewal_date, nps_score)
+                    SELECT gen_random_uuid(), $1, 'h' || g || '@bench.test', 'Account ' || g, 'active', current_date + (g % 400), (g % 21) * 10 - 100
+                    FROM generate_series(1, $2) g
+                    """),
+                ("usage_metrics (a year, daily)", """
+                    INSERT INTO usage_metrics (id, organization_id, customer_id, metric_date, dau, wau, mau, login_count, api_calls, active_users, adoption_score)
+                    SELECT gen_random_uuid(), $1, c.id, current_date - d,
+                           CASE WHEN h % 20 = 0 AND d < 20 THEN 0 WHEN h % 10 = 1 AND d < 7 THEN (5 + h % 40) * 4 / 10 ELSE 5 + h % 40 + d % 7 END,
+                           20 + h % 60, 40 + h % 100,
+                           CASE WHEN h % 20 = 0 AND d < 20 THEN 0 ELSE 3 + h % 30 END, 100 + h % 900, 5 + h % 10, 40 + h % 60
+                    FROM (SELECT id, abs(hashtext(id::text)) AS h FROM customers WHERE organization_id = $1) c CROSS JOIN generate_series(0, 364) d
+                    """),
+                ("subscriptions", """
+                    INSERT INTO subscriptions (id, organization_id, customer_id, plan, billing_cycle, seats_total, seats_used, status, current_period_start, current_period_end)
+                    SELECT gen_random_uuid(), $1, c.id, 'premium', 'monthly', 10, abs(hashtext(c.id::text)) % 11, 'active', date_trunc('month', now()), date_trunc('month', now()) + interval '1 month'
+                    FROM customers c WHERE c.organization_id = $1
+                    """),
+                ("customer_contacts", """
+                    INSERT INTO customer_contacts (id, organization_id, customer_id, name, email, is_primary, sentiment)
+                    SELECT gen_random_uuid(), $1, c.id, 'Champion ' || c.email, 'champion.' || c.email, true, (ARRAY['positive', 'neutral', 'negative'])[1 + abs(hashtext(c.id::text)) % 3]
+                    FROM customers c WHERE c.organization_id = $1
+                    """),
+                ("conversations", """
+                    INSERT INTO conversations (id, organization_id, customer_id, channel, status, sentiment_avg, started_at, last_message_at)
+                    SELECT gen_random_uuid(), $1, c.id, 'email', CASE WHEN k = 0 AND abs(hashtext(c.id::text)) % 15 = 0 THEN 'escalated' ELSE 'resolved' END,
+                           ((abs(hashtext(c.id::text || k)) % 200) - 100) / 100.0, now() - make_interval(days => k * 9 + 1), now() - make_interval(days => k * 9)
+                    FROM customers c CROSS JOIN generate_series(0, 2) k WHERE c.organization_id = $1
+                    """),
+                ("invoices", """
+                    INSERT INTO invoices (id, organization_id, customer_id, status, currency, due_at, issued_at)
+                    SELECT gen_random_uuid(), $1, c.id, 'open', 'USD', now() - interval '12 days', now() - interval '26 days'
+                    FROM customers c WHERE c.organization_id = $1 AND abs(hashtext(c.id::text)) % 8 = 0
+                    """),
+            ];
+            var setupClock = Stopwatch.StartNew();
+            foreach (var (step, sql) in setup)
+            {
+                var clock = Stopwatch.StartNew();
+                await using var cmd = new NpgsqlCommand(sql, conn) { CommandTimeout = 7200 };
+                cmd.Parameters.AddWithValue(org);
+                if (sql.Contains("$2", StringComparison.Ordinal)) cmd.Parameters.AddWithValue(customers);
+                var rows = await cmd.ExecuteNonQueryAsync();
+                await new NpgsqlCommand("ANALYZE", conn) { CommandTimeout = 7200 }.ExecuteNonQueryAsync();
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  setup {step}: {rows} rows in {clock.Elapsed.TotalSeconds:0.0} s"));
+            }
+            await new NpgsqlCommand("VACUUM (ANALYZE) usage_metrics", conn) { CommandTimeout = 7200 }.ExecuteNonQueryAsync();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  setup total {setupClock.Elapsed.TotalSeconds:0.0} s (not part of the measured run)"));
+        }
+
+        var sweep = app.Services.GetRequiredService<HealthSweep>();
+        var sessions = app.Services.GetRequiredService<TenantSessions>();
+        var tenant = new TenantContext { OrganizationId = org, ActorType = "system", Role = Roles.Owner };
+        var now = DateTime.UtcNow;
+        Console.WriteLine($"health: {customers} customers, chunk {sweep.Chunk}, {Environment.ProcessorCount} cores");
+
+        // Baseline, same run: the aggregate SQL the sweep needs (HealthEvidence.Sql), chunk by chunk in id
+        // order like the sweep, read and discarded.
+        var raw = Stopwatch.StartNew();
+        var read = 0;
+        var after = Guid.Empty;
+        while (true)
+        {
+            await using var s = sessions.Open(tenant);
+            var ids = await s.QueryAsync("SELECT id FROM customers WHERE organization_id = $1 AND deleted_at IS NULL AND id > $2 ORDER BY id LIMIT $3",
+                [org, after, sweep.Chunk], r => r.GetGuid(0), CancellationToken.None);
+            if (ids.Count == 0) break;
+            read += (await HealthEvidence.ReadAsync(s, ids, now, CancellationToken.None)).Count;
+            after = ids[^1];
+        }
+        var baseline = raw.Elapsed;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  raw aggregate SQL: {read} customers' evidence in {baseline.TotalSeconds:0.0} s"));
+
+        await db.ResetStatementsAsync();
+        var cpu = db.PostgresCpu();
+        var sw = Stopwatch.StartNew();
+        var first = await sweep.RunForAsync(tenant, now, CancellationToken.None);
+        var elapsed = sw.Elapsed;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  first sweep: {first.Customers} customers in {elapsed.TotalSeconds:0.0} s ({first.Customers / elapsed.TotalSeconds:0}/s; {first.ScoresChanged} scores written, {first.SignalsOpened} signals opened; PostgreSQL CPU {(db.PostgresCpu() - cpu).TotalSeconds:0} s); ratio raw/sweep {baseline / elapsed:0.00} (targets: 100000 in < 60 s, ratio >= 0.5)"));
+        await db.PrintTopStatementsAsync(8, Math.Max(1, first.Customers / 1000), "1000 customers");
+
+        sw.Restart();
+        var second = await sweep.RunForAsync(tenant, now.AddMinutes(1), CancellationToken.None);
+        var steady = sw.Elapsed;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  second sweep (steady state): {second.Customers} customers in {steady.TotalSeconds:0.0} s ({second.ScoresChanged} scores changed); ratio raw/sweep {baseline / steady:0.00}"));
+        var history = await db.CountAsync($"SELECT count(*) FROM health_score_history WHERE organization_id = '{org}'");
+        var scored = await db.CountAsync($"SELECT count(*) FROM customers WHERE organization_id = '{org}' AND health_score IS NOT NULL");
+        Console.WriteLine($"  check: {scored} customers scored, {history} history rows");
+        await app.StopAsync();
+    }
+}
