@@ -64,6 +64,9 @@ public sealed class DomainEventsTests(AppFixture app) : IClassFixture<AppFixture
     public async Task Each_committed_change_enqueues_one_dispatch_row_that_the_outbox_completes()
     {
         var t = await app.SignupAsync();
+        // Something must listen: a trigger (this fixture switches the health subscriber off).
+        (await t.Http.PostJsonAsync("/api/v1/triggers", new { name = "watch", condition = new { @event = "customer.health_changed" }, actions = new[] { new { type = "create_note", content = "changed" } } }))
+            .Status.ShouldBe(HttpStatusCode.Created);
         await t.Http.CreateCustomerAsync();
         await using var conn = await app.OwnerAsync();
         var done = await Eventually.GetAsync(async () =>
@@ -76,5 +79,30 @@ public sealed class DomainEventsTests(AppFixture app) : IClassFixture<AppFixture
             return (Processed: r.GetInt64(0), Total: r.GetInt64(1));
         }, x => x.Processed == 1, what: "the dispatch row to be processed");
         done.Total.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task A_change_nothing_subscribes_to_keeps_its_events_and_writes_no_dispatch_row_until_a_trigger_exists()
+    {
+        var t = await app.SignupAsync();
+        var first = await t.Http.CreateCustomerAsync();
+        await using var conn = await app.OwnerAsync();
+        async Task<long> CountAsync(string sql)
+        {
+            await using var cmd = new NpgsqlCommand(sql, conn);
+            cmd.Parameters.AddWithValue(t.OrganizationId);
+            return (long)(await cmd.ExecuteScalarAsync())!;
+        }
+        const string Dispatch = "SELECT count(*) FROM outbox WHERE organization_id = $1 AND topic = 'domain_events.dispatch'";
+        (await CountAsync("SELECT count(*) FROM domain_events WHERE organization_id = $1 AND event_type = 'customer.created'")).ShouldBe(1L, "the event is kept");
+        (await CountAsync(Dispatch)).ShouldBe(0L, "no trigger, workflow, webhook endpoint or in-process subscriber wants it");
+
+        (await t.Http.PostJsonAsync("/api/v1/triggers", new { name = "watch", condition = new { @event = "customer.created" }, actions = new[] { new { type = "create_note", content = "new" } } }))
+            .Status.ShouldBe(HttpStatusCode.Created);
+        var second = await t.Http.CreateCustomerAsync();
+        (await CountAsync(Dispatch + " AND jsonb_path_exists(payload, '$.events[*] ? (@.type == \"customer.created\")')")).ShouldBe(1L, "the trigger is seen by the very next change");
+        var fired = await Eventually.GetAsync(async () => (await t.Http.GetJsonAsync("/api/v1/trigger_events?limit=10")).Json!["data"]!.AsArray(), a => a.Count >= 1, what: "the trigger to fire");
+        fired.Single()!["customer_id"]!.GetValue<string>().ShouldBe(second.ToString());
+        first.ShouldNotBe(second);
     }
 }

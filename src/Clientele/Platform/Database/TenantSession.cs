@@ -56,12 +56,41 @@ public sealed class TenantSession : IAsyncDisposable
         return conn;
     }
 
+    /// <summary>
+    /// Begins the transaction (if needed) and runs <paramref name="first"/> in it, in the same round
+    /// trip as the tenant setting (the outbox worker marks its row done this way before the handler runs).
+    /// </summary>
+    public async Task<NpgsqlConnection> BeginAsync(IReadOnlyList<NpgsqlBatchCommand> first, CancellationToken ct)
+    {
+        var conn = await ConnectionAsync(ct);
+        await using var batch = new NpgsqlBatch(conn);
+        if (_transaction is null)
+        {
+            _transaction = await conn.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
+            var set = new NpgsqlBatchCommand(SetTenantSql);
+            set.Parameters.Add(new NpgsqlParameter { Value = OrganizationId.ToString() });
+            batch.BatchCommands.Add(set);
+        }
+        batch.Transaction = _transaction;
+        foreach (var c in first) batch.BatchCommands.Add(c);
+        if (batch.BatchCommands.Count > 0) await batch.ExecuteNonQueryAsync(ct);
+        return conn;
+    }
+
+    /// <summary>How many transactions this session has committed (the outbox worker checks that a handler did not commit).</summary>
+    public int Commits { get; private set; }
+
+    /// <summary>The domain_events dispatch outbox row of the current transaction (DomainEvents merges into it); reset at commit and rollback.</summary>
+    internal Guid? DispatchRowId { get; set; }
+
     public async Task CommitAsync(CancellationToken ct = default)
     {
         if (_transaction is null) return;
         await _transaction.CommitAsync(ct);
         await _transaction.DisposeAsync();
         _transaction = null;
+        DispatchRowId = null;
+        Commits++;
         if (_db is not null) { await _db.DisposeAsync(); _db = null; }
         var callbacks = _onCommitted;
         _onCommitted = null;
@@ -77,6 +106,7 @@ public sealed class TenantSession : IAsyncDisposable
     public async Task RollbackAsync(CancellationToken ct = default)
     {
         _onCommitted = null;
+        DispatchRowId = null;
         if (_db is not null) { await _db.DisposeAsync(); _db = null; }
         if (_transaction is null) return;
         await _transaction.RollbackAsync(ct);

@@ -36,6 +36,40 @@ public static partial class DomainEvents
     public static void RegisterSignal(OutboxSignal signal) => Signals[signal] = 0;
     public static void UnregisterSignal(OutboxSignal signal) => Signals.TryRemove(signal, out _);
 
+    // The running hosts' subscribers, asked whether an event needs dispatching at all. With none
+    // registered (no host running) every publish writes its dispatch row.
+    private static readonly ConcurrentDictionary<IDomainEventSubscriber, byte> Subscribers = new();
+    public static void RegisterSubscribers(IEnumerable<IDomainEventSubscriber> subscribers) { foreach (var s in subscribers) Subscribers[s] = 0; }
+    public static void UnregisterSubscribers(IEnumerable<IDomainEventSubscriber> subscribers) { foreach (var s in subscribers) Subscribers.TryRemove(s, out _); }
+
+    /// <summary>The strongest interest any registered subscriber has in the event (Yes when none is registered).</summary>
+    private static EventInterest InterestIn(EventHead e)
+    {
+        if (Subscribers.IsEmpty) return EventInterest.Yes;
+        var best = EventInterest.No;
+        foreach (var sub in Subscribers.Keys)
+        {
+            var i = sub.InterestIn(e);
+            if (i == EventInterest.Yes) return i;
+            if (i == EventInterest.WhenOrganizationAutomates) best = i;
+        }
+        return best;
+    }
+
+    // The dispatch row: written only when a subscriber can act (the automation rows are checked in
+    // the statement itself, so a trigger created a moment before is seen), and one per transaction:
+    // a later publish in the same transaction appends its events to the row (an upsert, so a savepoint
+    // rolled back past the first insert just inserts it again).
+    private const string DispatchSql = """
+        INSERT INTO outbox (id, organization_id, topic, payload, available_at, max_attempts)
+        SELECT $1, $2, $3, $4, now(), 8
+        WHERE $5 OR EXISTS (SELECT 1 FROM triggers t WHERE t.organization_id = $2 AND t.enabled)
+           OR EXISTS (SELECT 1 FROM workflows w WHERE w.organization_id = $2 AND w.is_active AND w.deleted_at IS NULL
+                        AND w.trigger_type IN ('event_based', 'condition_based', 'time_based'))
+           OR EXISTS (SELECT 1 FROM webhook_endpoints h WHERE h.organization_id = $2 AND h.enabled)
+        ON CONFLICT (id) DO UPDATE SET payload = jsonb_build_object('events', (outbox.payload -> 'events') || (EXCLUDED.payload -> 'events'))
+        """;
+
     public static Task<IReadOnlyList<Guid>> PublishAsync(TenantSession s, DomainEventInput e, CancellationToken ct) => PublishAsync(s, [e], ct);
 
     /// <summary>Publishes the events in the session's transaction (begun if needed); returns their ids.</summary>
@@ -45,6 +79,7 @@ public static partial class DomainEvents
         var conn = await s.BeginAsync(ct);
         var ids = new List<Guid>(events.Count);
         var envelopes = new JsonArray();
+        var interest = EventInterest.No;
         await using var batch = new NpgsqlBatch(conn, s.Transaction);
         var rows = new EventRows(events.Count);
         foreach (var e in events)
@@ -55,6 +90,11 @@ public static partial class DomainEvents
             var customerId = e.CustomerId ?? CustomerOf(e);
             var changed = e.Previous?.Select(p => p.Key).ToArray() ?? [];
             rows.Add(id, e, customerId, changed);
+            if (interest != EventInterest.Yes)
+            {
+                var i = InterestIn(new EventHead(e.Type, e.ResourceType, customerId, changed, e.Data, s.Tenant.ActorType));
+                if (i != EventInterest.No) interest = i;
+            }
             envelopes.Add(new JsonObject
             {
                 ["id"] = id, ["type"] = e.Type, ["resource_type"] = e.ResourceType, ["resource_id"] = e.ResourceId,
@@ -66,15 +106,18 @@ public static partial class DomainEvents
         }
         batch.BatchCommands.Add(rows.Insert(s));
         // One outbox row per transaction: a customer update and its derived names travel together.
-        var outbox = new NpgsqlBatchCommand(
-            "INSERT INTO outbox (id, organization_id, topic, payload, available_at, max_attempts) VALUES ($1, $2, $3, $4, now(), 8)");
-        outbox.Parameters.Add(new NpgsqlParameter { Value = Guid.CreateVersion7() });
-        outbox.Parameters.Add(new NpgsqlParameter { Value = s.OrganizationId });
-        outbox.Parameters.Add(new NpgsqlParameter { Value = DispatchTopic });
-        outbox.Parameters.Add(new NpgsqlParameter { Value = new JsonObject { ["events"] = envelopes }.ToJsonString(), NpgsqlDbType = NpgsqlDbType.Jsonb });
-        batch.BatchCommands.Add(outbox);
+        if (interest != EventInterest.No)
+        {
+            var outbox = new NpgsqlBatchCommand(DispatchSql);
+            outbox.Parameters.Add(new NpgsqlParameter { Value = s.DispatchRowId ??= Guid.CreateVersion7() });
+            outbox.Parameters.Add(new NpgsqlParameter { Value = s.OrganizationId });
+            outbox.Parameters.Add(new NpgsqlParameter { Value = DispatchTopic });
+            outbox.Parameters.Add(new NpgsqlParameter { Value = new JsonObject { ["events"] = envelopes }.ToJsonString(), NpgsqlDbType = NpgsqlDbType.Jsonb });
+            outbox.Parameters.Add(new NpgsqlParameter { Value = interest == EventInterest.Yes });
+            batch.BatchCommands.Add(outbox);
+        }
         await batch.ExecuteNonQueryAsync(ct);
-        s.OnCommitted(WakeAll);
+        if (interest != EventInterest.No) s.OnCommitted(WakeAll);
         return ids;
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Clientele.Platform.Hosting;
 using Clientele.Platform.Jobs;
 using Clientele.Platform.Resources;
@@ -33,10 +34,21 @@ public sealed class DomainEventsModule : IModule
 }
 
 /// <summary>Registers this host's outbox signal with the static publisher while the host runs.</summary>
-internal sealed class DomainEventSignalRegistration(OutboxSignal signal) : IHostedService
+internal sealed class DomainEventSignalRegistration(OutboxSignal signal, IEnumerable<IDomainEventSubscriber> subscribers) : IHostedService
 {
-    public Task StartAsync(CancellationToken ct) { DomainEvents.RegisterSignal(signal); return Task.CompletedTask; }
-    public Task StopAsync(CancellationToken ct) { DomainEvents.UnregisterSignal(signal); return Task.CompletedTask; }
+    public Task StartAsync(CancellationToken ct)
+    {
+        DomainEvents.RegisterSignal(signal);
+        DomainEvents.RegisterSubscribers(subscribers);
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken ct)
+    {
+        DomainEvents.UnregisterSignal(signal);
+        DomainEvents.UnregisterSubscribers(subscribers);
+        return Task.CompletedTask;
+    }
 }
 
 /// <summary>A delivered event as consumers see it (the outbox envelope, snake_case JSON).</summary>
@@ -51,7 +63,26 @@ public sealed record PublishedEvent(Guid Id, string Type, string? ResourceType, 
 public interface IDomainEventSubscriber
 {
     Task OnEventsAsync(JobContext job, IReadOnlyList<PublishedEvent> events, CancellationToken ct);
+
+    /// <summary>
+    /// Asked when the event is published, before its dispatch row is written: can this subscriber act
+    /// on it? When no subscriber can, no dispatch row is written (the domain_events row still is).
+    /// Answer Yes when unsure: a needless dispatch costs a job, a missing one loses the reaction.
+    /// </summary>
+    EventInterest InterestIn(EventHead e);
 }
+
+/// <summary>A subscriber's answer to <see cref="IDomainEventSubscriber.InterestIn"/>.</summary>
+public enum EventInterest
+{
+    No,
+    Yes,
+    /// <summary>Only through the organization's automation rows (enabled triggers, active event, condition or time workflows, enabled webhook endpoints), which the publisher checks in the same statement.</summary>
+    WhenOrganizationAutomates,
+}
+
+/// <summary>What a subscriber may look at to answer <see cref="IDomainEventSubscriber.InterestIn"/>.</summary>
+public sealed record EventHead(string Type, string? ResourceType, Guid? CustomerId, string[] ChangedFields, JsonObject? Data, string? ActorType);
 
 /// <summary>The outbox handler for <see cref="DomainEvents.DispatchTopic"/>: hands each batch to every subscriber.</summary>
 public sealed class DomainEventDispatchJob(IEnumerable<IDomainEventSubscriber> subscribers) : IJobHandler

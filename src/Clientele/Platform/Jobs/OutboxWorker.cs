@@ -22,11 +22,15 @@ public sealed class OutboxWorker(AppDataSource app, TenantSessions sessions, Out
 {
     private readonly Dictionary<string, IJobHandler> _handlers = handlers.ToDictionary(h => h.Topic, StringComparer.Ordinal);
     private readonly int _parallelism = config.GetValue("Outbox:Parallelism", 8);
+    // Rows claimed ahead of free slots: under a backlog one claim serves several finished jobs
+    // instead of one claim (a round trip and two index scans) per job.
+    private readonly int _prefetch = Math.Max(0, config.GetValue("Outbox:Prefetch", config.GetValue("Outbox:Parallelism", 8)));
     private readonly TimeSpan _poll = TimeSpan.FromMilliseconds(config.GetValue("Outbox:PollMilliseconds", 250));
     private readonly TimeSpan _lease = TimeSpan.FromSeconds(config.GetValue("Outbox:LeaseSeconds", 60));
     private readonly double _backoffBaseSeconds = config.GetValue("Outbox:BackoffBaseSeconds", 2.0);
-    // True while the last claim filled every free slot: there may be more due work, so a finished
-    // job wakes the loop to claim again at once instead of after the poll interval.
+    private readonly Queue<Claimed> _buffer = new();
+    // True while the last claim got all it asked for: there may be more due work, so a finished
+    // job wakes the loop at once instead of after the poll interval.
     private volatile bool _backlog;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -38,25 +42,37 @@ public sealed class OutboxWorker(AppDataSource app, TenantSessions sessions, Out
         {
             try
             {
-                var free = slots.CurrentCount;
-                var claimed = free > 0 ? await ClaimAsync(free, stoppingToken) : [];
-                _backlog = free == 0 || claimed.Count == free;
-                OutboxTelemetry.RowsClaimed(claimed.Count); // telemetry
-                foreach (var job in claimed)
+                var exhausted = !_backlog;
+                if (_buffer.Count < slots.CurrentCount)
                 {
-                    await slots.WaitAsync(stoppingToken);
+                    var want = slots.CurrentCount + _prefetch - _buffer.Count;
+                    var claimed = await ClaimAsync(want, stoppingToken);
+                    OutboxTelemetry.RowsClaimed(claimed.Count); // telemetry
+                    foreach (var c in claimed) _buffer.Enqueue(c);
+                    exhausted = claimed.Count < want;
+                    _backlog = !exhausted;
+                }
+                var stale = new List<Claimed>();
+                while (_buffer.Count > 0 && slots.Wait(0, CancellationToken.None))
+                {
+                    var job = _buffer.Dequeue();
+                    // A row that waited here for half its lease goes back to the queue rather than risk
+                    // running while its lease runs out (another node could then run it too).
+                    if (job.Since.Elapsed > _lease / 2) { stale.Add(job); slots.Release(); continue; }
                     running.Add(Task.Run(async () =>
                     {
                         try { await RunAsync(job, stoppingToken); }
                         finally
                         {
                             slots.Release();
-                            if (_backlog) signal.Wake();
+                            if (_backlog || _buffer.Count > 0) signal.Wake(); // a free slot: run a buffered row or claim more
                         }
                     }, stoppingToken));
                 }
+                if (stale.Count > 0) await ReleaseAsync(stale, CancellationToken.None);
                 running.RemoveAll(t => t.IsCompleted);
-                if (claimed.Count < free || free == 0)
+                // Wait when nothing can start now: every slot busy, or the queues had nothing more.
+                if (slots.CurrentCount == 0 || (exhausted && _buffer.Count == 0))
                 {
                     try { await signal.WaitAsync(_poll, stoppingToken); } catch (OperationCanceledException) { break; }
                 }
@@ -69,10 +85,23 @@ public sealed class OutboxWorker(AppDataSource app, TenantSessions sessions, Out
             }
         }
         await Task.WhenAll(running.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)));
+        // Stopping: rows claimed ahead go back now instead of when their lease runs out.
+        if (_buffer.Count > 0)
+        {
+            try { await ReleaseAsync([.. _buffer], CancellationToken.None); }
+            catch (Exception e) when (e is NpgsqlException or InvalidOperationException or TimeoutException)
+            {
+                logger.LogWarning(e, "Returning {Count} claimed-ahead rows failed; their leases will expire", _buffer.Count);
+            }
+            _buffer.Clear();
+        }
     }
 
     /// <summary>A claimed row of <paramref name="Table"/>: "outbox" or "inbound_events" (both have the queue columns).</summary>
-    private sealed record Claimed(string Table, Guid Id, Guid OrganizationId, string Topic, string Payload, int Attempts, int MaxAttempts);
+    private sealed record Claimed(string Table, Guid Id, Guid OrganizationId, string Topic, string Payload, int Attempts, int MaxAttempts)
+    {
+        public Stopwatch Since { get; } = Stopwatch.StartNew();
+    }
 
     private async Task<List<Claimed>> ClaimAsync(int limit, CancellationToken ct)
     {
@@ -86,6 +115,24 @@ public sealed class OutboxWorker(AppDataSource app, TenantSessions sessions, Out
         return list;
     }
 
+    /// <summary>Gives claimed rows that did not run back to the queue: lease cleared, the claim's attempt not counted.</summary>
+    private async Task ReleaseAsync(IReadOnlyList<Claimed> rows, CancellationToken ct)
+    {
+        // Only while our lease still holds: past it another node may have claimed the row.
+        var ours = rows.Where(r => r.Since.Elapsed < _lease - TimeSpan.FromSeconds(1)).ToList();
+        if (ours.Count == 0) return;
+        await using var batch = app.DataSource.CreateBatch();
+        foreach (var table in new[] { "outbox", "inbound_events" })
+        {
+            var ids = ours.Where(r => r.Table == table).Select(r => r.Id).ToArray();
+            if (ids.Length == 0) continue;
+            var cmd = new NpgsqlBatchCommand($"UPDATE {table} SET locked_until = NULL, attempts = greatest(attempts - 1, 0) WHERE id = ANY($1) AND processed_at IS NULL AND locked_until > now()");
+            cmd.Parameters.Add(new NpgsqlParameter { Value = ids, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
+            batch.BatchCommands.Add(cmd);
+        }
+        await batch.ExecuteNonQueryAsync(ct);
+    }
+
     /// <summary>Runs one claimed row to completion, retry or dead letter. Public for tests that drive jobs directly.</summary>
     private async Task RunAsync(Claimed job, CancellationToken ct)
     {
@@ -97,14 +144,22 @@ public sealed class OutboxWorker(AppDataSource app, TenantSessions sessions, Out
         var ctx = new JobContext(job.Id, job.Topic, payload.RootElement, job.Attempts, job.MaxAttempts, s);
         try
         {
-            await s.BeginAsync(ct);
+            NpgsqlBatchCommand Done()
+            {
+                var done = new NpgsqlBatchCommand($"UPDATE {job.Table} SET processed_at = coalesce(processed_at, now()), locked_until = NULL, last_error = NULL WHERE id = $1");
+                done.Parameters.Add(new NpgsqlParameter { Value = job.Id });
+                return done;
+            }
+            // An outbox row is marked done first, in the round trip that sets the tenant: it commits with
+            // the handler's work or rolls back with it, and the commit follows the handler's last statement
+            // at once (locks the handler took, such as the organization's usage row, are held no longer).
+            // Inbound events are marked at the end: their handlers read processed_at to skip a repeat.
+            var early = job.Table == "outbox";
+            await s.BeginAsync(early ? [Done()] : [], ct);
             foreach (var gate in gates) await gate.CheckAsync(ctx, ct); // may hold the row back (IJobGate)
             await handler.HandleAsync(ctx, ct);
-            await using (var done = await s.CommandAsync($"UPDATE {job.Table} SET processed_at = coalesce(processed_at, now()), locked_until = NULL, last_error = NULL WHERE id = $1", ct))
-            {
-                done.Parameters.AddWithValue(job.Id);
-                await done.ExecuteNonQueryAsync(ct);
-            }
+            if (s.Commits != 0) logger.LogError("Handler of {Topic} committed the job's transaction itself; queue row {Id} completes with its last transaction", job.Topic, job.Id);
+            if (!early || s.Commits != 0) await s.BeginAsync([Done()], ct);
             await s.CommitAsync(ct);
             telemetry.Succeeded(); // telemetry
         }

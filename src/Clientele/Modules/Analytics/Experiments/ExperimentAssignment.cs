@@ -16,6 +16,10 @@ namespace Clientele.Modules.Analytics.Experiments;
 /// </summary>
 public sealed class ExperimentAssignment : IDomainEventSubscriber
 {
+    /// <summary>A conversation's start and end (whether its agent runs an experiment is looked up when dispatched).</summary>
+    public EventInterest InterestIn(EventHead e) =>
+        e.ResourceType == "conversations" && e.Type is "conversation.created" or "conversation.resolved" or "conversation.escalated" ? EventInterest.Yes : EventInterest.No;
+
     public async Task OnEventsAsync(JobContext job, IReadOnlyList<PublishedEvent> events, CancellationToken ct)
     {
         var s = job.Session;

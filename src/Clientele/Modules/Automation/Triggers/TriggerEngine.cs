@@ -22,6 +22,9 @@ public sealed record ActiveTrigger(Guid Id, string Name, Guid? UserId, Guid? Cus
 /// </summary>
 public sealed class TriggerEngine(ILogger<TriggerEngine> logger, IServiceProvider services) : IDomainEventSubscriber
 {
+    /// <summary>Only through the organization's enabled triggers; never on what automation itself caused.</summary>
+    public EventInterest InterestIn(EventHead e) => e.ActorType == "automation" ? EventInterest.No : EventInterest.WhenOrganizationAutomates;
+
     public async Task OnEventsAsync(JobContext job, IReadOnlyList<PublishedEvent> events, CancellationToken ct)
     {
         // Events that automation itself caused are not re-evaluated: no trigger loops.

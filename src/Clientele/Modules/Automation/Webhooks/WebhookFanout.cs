@@ -13,6 +13,9 @@ namespace Clientele.Modules.Automation.Webhooks;
 /// </summary>
 public sealed class WebhookFanout(Outbox outbox) : IDomainEventSubscriber
 {
+    /// <summary>Only through the organization's enabled endpoints.</summary>
+    public EventInterest InterestIn(EventHead e) => EventInterest.WhenOrganizationAutomates;
+
     public async Task OnEventsAsync(JobContext job, IReadOnlyList<PublishedEvent> events, CancellationToken ct)
     {
         var s = job.Session;

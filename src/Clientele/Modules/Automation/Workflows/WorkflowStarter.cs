@@ -19,6 +19,9 @@ public sealed class WorkflowStarter(Outbox outbox) : IDomainEventSubscriber
 {
     private sealed record Listening(Guid Id, string TriggerType, JsonObject? Config);
 
+    /// <summary>Only through the organization's active workflows; never on what automation itself caused.</summary>
+    public EventInterest InterestIn(EventHead e) => e.ActorType == "automation" ? EventInterest.No : EventInterest.WhenOrganizationAutomates;
+
     public async Task OnEventsAsync(JobContext job, IReadOnlyList<PublishedEvent> events, CancellationToken ct)
     {
         var relevant = events.Where(e => e.ActorType != "automation").ToList();

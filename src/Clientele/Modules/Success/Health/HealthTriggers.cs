@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Clientele.Platform.Database;
 using Clientele.Platform.Events;
 using Clientele.Platform.Jobs;
@@ -40,13 +41,22 @@ public sealed class HealthEventSubscriber(Outbox outbox, IConfiguration config) 
     }
 
     /// <summary>Not the health computation's own writes (a health-only customer update, an auto-detected signal): they would loop.</summary>
-    public static bool IsRelevant(PublishedEvent e)
+    public static bool IsRelevant(PublishedEvent e) =>
+        IsRelevant(e.Type, e.ResourceType, e.CustomerId, e.ChangedFields,
+            e.Data.ValueKind == JsonValueKind.Object && e.Data.TryGetProperty("auto_detected", out var auto) && auto.ValueKind == JsonValueKind.True);
+
+    private static bool IsRelevant(string type, string? resourceType, Guid? customerId, string[] changedFields, bool autoDetected)
     {
-        if (e.CustomerId is null || e.ResourceType is null || !Relevant.Contains(e.ResourceType)) return false;
-        if (e.ResourceType == "customers" && (e.Type.EndsWith(".deleted", StringComparison.Ordinal) || e.ChangedFields.Length > 0 && e.ChangedFields.All(HealthFields.Contains))) return false;
-        if (e.ResourceType == "risk_signals" && e.Data.ValueKind == JsonValueKind.Object && e.Data.TryGetProperty("auto_detected", out var auto) && auto.ValueKind == JsonValueKind.True) return false;
+        if (customerId is null || resourceType is null || !Relevant.Contains(resourceType)) return false;
+        if (resourceType == "customers" && (type.EndsWith(".deleted", StringComparison.Ordinal) || changedFields.Length > 0 && changedFields.All(HealthFields.Contains))) return false;
+        if (resourceType == "risk_signals" && autoDetected) return false;
         return true;
     }
+
+    /// <summary>The same relevance, asked at publish time (a message row names no customer: its conversation's events do).</summary>
+    public EventInterest InterestIn(EventHead e) =>
+        Enabled && IsRelevant(e.Type, e.ResourceType, e.CustomerId, e.ChangedFields,
+            e.Data?["auto_detected"] is JsonValue v && v.TryGetValue<bool>(out var auto) && auto) ? EventInterest.Yes : EventInterest.No;
 
     /// <summary>Asks for a recomputation; the first ask since the last run enqueues the job, later ones only add their reason.</summary>
     public static async Task RequestAsync(TenantSession s, Outbox outbox, Guid customer, string[] reasons, TimeSpan debounce, CancellationToken ct)
