@@ -67,6 +67,37 @@ public sealed class TenancyTests(AppFixture app) : IClassFixture<AppFixture>
     }
 
     [Fact]
+    public async Task A_parallel_plan_over_a_tenant_table_sees_exactly_the_tenants_rows()
+    {
+        // clientele_current_org() is PARALLEL SAFE (0123): the workers must see the leader's tenant setting.
+        var a = await app.SignupAsync();
+        var b = await app.SignupAsync();
+        await using (var owner = await app.OwnerAsync())
+            foreach (var (org, n) in new[] { (a.OrganizationId, 3000), (b.OrganizationId, 2000) })
+            {
+                await using var fill = new NpgsqlCommand(
+                    "INSERT INTO analytics_events (id, organization_id, event_type, properties, created_at) SELECT gen_random_uuid(), $1, 'page_viewed', '{}', now() FROM generate_series(1, $2)", owner);
+                fill.Parameters.AddWithValue(org);
+                fill.Parameters.AddWithValue(n);
+                await fill.ExecuteNonQueryAsync();
+            }
+        await using var conn = await app.AppRoleAsync();
+        await using var tx = await conn.BeginTransactionAsync();
+        foreach (var set in new[] { "parallel_setup_cost = 0", "parallel_tuple_cost = 0", "min_parallel_table_scan_size = 0", "max_parallel_workers_per_gather = 2",
+                     "enable_indexscan = off", "enable_indexonlyscan = off", "enable_bitmapscan = off" })
+            await new NpgsqlCommand($"SET LOCAL {set}", conn, tx).ExecuteNonQueryAsync();
+        await new NpgsqlCommand($"SELECT set_config('clientele.organization_id', '{a.OrganizationId}', true)", conn, tx).ExecuteScalarAsync();
+        const string Count = "SELECT count(*) FROM analytics_events WHERE event_type = 'page_viewed'";
+        var plan = new List<string>();
+        await using (var explain = new NpgsqlCommand("EXPLAIN (ANALYZE, COSTS OFF) " + Count, conn, tx))
+        await using (var r = await explain.ExecuteReaderAsync())
+            while (await r.ReadAsync()) plan.Add(r.GetString(0));
+        plan.ShouldContain(l => l.Contains("Gather", StringComparison.Ordinal), string.Join("\n", plan));
+        plan.ShouldContain(l => l.Contains("Workers Launched: ", StringComparison.Ordinal) && !l.Contains("Workers Launched: 0", StringComparison.Ordinal), string.Join("\n", plan));
+        ((long)(await new NpgsqlCommand(Count, conn, tx).ExecuteScalarAsync())!).ShouldBe(3000);
+    }
+
+    [Fact]
     public async Task Every_registered_resource_hides_other_tenants_rows()
     {
         var a = await app.SignupAsync();

@@ -38,15 +38,44 @@ public sealed class AnalyticsRollup(TenantSessions sessions, AppDataSource app)
     public static async Task RunRangeAsync(TenantSession s, DateOnly first, DateOnly last, string zone, CancellationToken ct)
     {
         await s.ExecuteAsync("SELECT pg_advisory_xact_lock(hashtextextended('analytics.rollup:' || $1::text, 0))", [s.OrganizationId], ct);
-        foreach (var sql in new[] { RollupSql.DailyMetrics, RollupSql.ConversationAnalytics, RollupSql.AgentPerformance, RollupSql.FeatureUsage })
+        foreach (var sql in new[] { RollupSql.DailyMetrics, RollupSql.ConversationAnalytics, RollupSql.AgentPerformance })
         {
-            // One statement covers up to a month of a large organization's events: the request paths'
-            // 30 s command timeout would cancel it (10M events did), so the job allows ten minutes.
-            await using var cmd = await s.CommandAsync(sql, ct);
-            cmd.CommandTimeout = 600;
-            foreach (var v in new object[] { s.OrganizationId, first, last, zone }) cmd.Parameters.Add(new Npgsql.NpgsqlParameter { Value = v });
+            await using var cmd = await Command(s, sql, first, last, zone, ct);
             await cmd.ExecuteNonQueryAsync(ct);
         }
+        // Feature usage: the events grouped by a read-only statement (parallel workers may share it),
+        // then the groups (a few per customer and day, not per event) upserted.
+        var (days, customers, features, counts, lastUses) = (new List<DateOnly>(), new List<string?>(), new List<string>(), new List<long>(), new List<DateTime>());
+        await using (var cmd = await Command(s, RollupSql.FeatureUsageGroups, first, last, zone, ct))
+        await using (var r = await cmd.ExecuteReaderAsync(ct))
+            while (await r.ReadAsync(ct))
+            {
+                days.Add(r.GetFieldValue<DateOnly>(0));
+                customers.Add(r.IsDBNull(1) ? null : r.GetString(1));
+                features.Add(r.GetString(2));
+                counts.Add(r.GetInt64(3));
+                lastUses.Add(r.GetDateTime(4));
+            }
+        await using (var cmd = await Command(s, RollupSql.FeatureUsage, first, last, zone, ct))
+        {
+            cmd.Parameters.Add(new Npgsql.NpgsqlParameter { Value = days.ToArray() });
+            cmd.Parameters.Add(new Npgsql.NpgsqlParameter { Value = customers.ToArray(), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text });
+            cmd.Parameters.Add(new Npgsql.NpgsqlParameter { Value = features.ToArray() });
+            cmd.Parameters.Add(new Npgsql.NpgsqlParameter { Value = counts.ToArray() });
+            cmd.Parameters.Add(new Npgsql.NpgsqlParameter { Value = lastUses.ToArray() });
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+    }
+
+    // ($1 organization, $2 first day, $3 last day, $4 zone). One statement covers up to a month of a large
+    // organization's events: the request paths' 30 s command timeout would cancel it (10M events did), so
+    // the job allows ten minutes.
+    private static async Task<Npgsql.NpgsqlCommand> Command(TenantSession s, string sql, DateOnly first, DateOnly last, string zone, CancellationToken ct)
+    {
+        var cmd = await s.CommandAsync(sql, ct);
+        cmd.CommandTimeout = 600;
+        foreach (var v in new object[] { s.OrganizationId, first, last, zone }) cmd.Parameters.Add(new Npgsql.NpgsqlParameter { Value = v });
+        return cmd;
     }
 
     /// <summary>
