@@ -14,9 +14,10 @@ namespace Clientele.Bench;
 
 /// <summary>
 /// bench import: N prospects (default 100,000) as one CSV through POST /api/v1/imports (multipart,
-/// CsvHelper, natural-key upsert through the resource store, per-row savepoints, audit and events,
-/// progress rows) against a baseline that COPYs the same rows (CSV text) into prospects with raw
-/// Npgsql on the owner connection, same run. Prints seconds, rows/s and the ratio.
+/// CsvHelper, natural-key upsert with validation, audit, activity feed and events; prospects are
+/// written set-wise per 5,000-row chunk through a binary-COPYed staging table, docs/sales.md) against a
+/// baseline that COPYs the same rows (CSV text) into prospects with raw Npgsql on the owner connection,
+/// same run. Prints seconds, rows/s and the ratio.
 /// </summary>
 public static class ImportBench
 {

@@ -138,4 +138,39 @@ public sealed class ImportTests(AppFixture app) : IClassFixture<AppFixture>
         (await both.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length.ShouldBe(206); // header + 205 rows over two pages
         (await t.Http.GetAsync("/api/v1/leads.csv?order=no_such_field")).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
     }
+
+    [Fact]
+    public async Task A_large_prospect_list_is_written_set_wise_a_bad_row_among_many_is_named_and_a_repeated_email_updates_its_earlier_row()
+    {
+        var t = await app.SignupAsync();
+        var csv = new System.Text.StringBuilder("full_name,email,company,industry,location,status\n");
+        for (var i = 1; i <= 40; i++)
+        {
+            var email = i == 33 ? "P3@bulk.test" : $"p{i}@bulk.test"; // row 33 repeats row 3's email (another case)
+            var status = i == 17 ? "hot" : "new";                      // row 17 breaks the status CHECK: found by halving the rows
+            csv.Append(System.Globalization.CultureInfo.InvariantCulture, $"Person {i},{email},Bulk Co,Retail,City {i},{status}\n");
+        }
+        var (_, dry) = await ImportAsync(t.Http, "prospects", csv.ToString(), dryRun: true);
+        (dry.Int("processed_rows"), dry.Int("created_count"), dry.Int("updated_count"), dry.Int("error_count")).ShouldBe((40, 38, 1, 1));
+        (await t.Http.CountAsync("prospects")).ShouldBe(0);
+
+        var (_, real) = await ImportAsync(t.Http, "prospects", csv.ToString());
+        (real.Int("processed_rows"), real.Int("created_count"), real.Int("updated_count"), real.Int("error_count")).ShouldBe((40, 38, 1, 1));
+        var error = real["errors"]!.AsArray().ShouldHaveSingleItem()!;
+        (error.Int("row"), error.Str("field")).ShouldBe((17, "status"));
+        (await t.Http.CountAsync("prospects")).ShouldBe(38);
+        var p3 = (await t.Http.GetOkAsync("/api/v1/prospects?email=p3@bulk.test"))["data"]!.AsArray().ShouldHaveSingleItem()!;
+        p3.Str("location").ShouldBe("City 33");
+        // Every created row has its audit entry and its prospects.created event, like a row written through the API.
+        (await t.Http.CountAsync("domain_events?event_type=prospects.created")).ShouldBe(38);
+        (await t.Http.CountAsync("audit_logs?entity_type=prospects&action=create")).ShouldBe(38);
+
+        // Again with new locations: all updated, nothing duplicated, the unchanged rows' events say what changed.
+        var (_, again) = await ImportAsync(t.Http, "prospects", csv.ToString().Replace(",City ", ",Town "));
+        (again.Int("created_count"), again.Int("updated_count"), again.Int("error_count")).ShouldBe((0, 39, 1));
+        (await t.Http.CountAsync("prospects")).ShouldBe(38);
+        var updated = (await t.Http.GetOkAsync("/api/v1/domain_events?event_type=prospects.updated&limit=200"))["data"]!.AsArray();
+        updated.Count.ShouldBe(1 + 39); // row 33's first update, then every row of the third import
+        updated.ShouldAllBe(e => e!["changed_fields"]!.AsArray().Any(f => f!.GetValue<string>() == "location"));
+    }
 }

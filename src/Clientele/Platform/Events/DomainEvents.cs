@@ -157,6 +157,9 @@ public static partial class DomainEvents
         ? v.TryGetValue<Guid>(out var g) ? g : v.TryGetValue<string>(out var text) && Guid.TryParse(text, out var parsed) ? parsed : null
         : null;
 
+    /// <summary>Wakes the dispatchers when the session commits: for events written set-wise in SQL (an import's chunk) rather than through PublishAsync.</summary>
+    public static void WakeOnCommit(TenantSession s) => s.OnCommitted(WakeAll);
+
     private static void WakeAll()
     {
         foreach (var signal in Signals.Keys) signal.Wake();

@@ -6,6 +6,7 @@ using Clientele.Platform.Http;
 using Clientele.Platform.Resources;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 
 namespace Clientele.Modules.Sales.Imports;
@@ -29,6 +30,8 @@ public static class ImportsApi
         var ct = ctx.RequestAborted;
         if (!ctx.Request.HasFormContentType)
             throw new ProblemException(415, "Unsupported media type", "Send the CSV as multipart/form-data (fields file, table, mapping, dry_run).");
+        // The host's 1 MB body limit (ClienteleHost.MaxBodyBytes) is for JSON; an import's CSV may be up to 64 MB, plus the form's own bytes.
+        if (ctx.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = MaxBytes + 1024 * 1024;
         IFormCollection form;
         try { form = await ctx.Request.ReadFormAsync(ct); }
         catch (InvalidDataException) { throw ProblemException.Validation("file", $"must be at most {MaxBytes / 1024 / 1024} MB"); }
