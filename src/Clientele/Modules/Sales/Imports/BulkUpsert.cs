@@ -14,7 +14,8 @@ namespace Clientele.Modules.Sales.Imports;
 /// fills: an empty cell never clears a field, so rows differ) one INSERT ... SELECT for the new rows
 /// and one UPDATE ... FROM for the matched ones, each with its audit_logs, activity_logs (record.created
 /// / record.updated), domain_events ({table}.created / .updated, updates only when something changed)
-/// and one outbox row carrying the events, in the same statement. It runs in the caller's tenant
+/// and the transaction's one dispatch row carrying the events (always written: the subscribers'
+/// in-memory interest check of DomainEvents.PublishAsync is not asked here), in the same statement. It runs in the caller's tenant
 /// session: RLS, the tables' triggers and constraints apply to every row. Rows are written as the
 /// database sees them (to_jsonb of the row, like SalesRows), not through the resource API's output.
 /// A statement that fails rolls the chunk back to its savepoint (ImportRunner then writes it row by row).
@@ -57,7 +58,8 @@ public static class BulkUpsert
         {
             var cols = shape.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(ResourceColumn.Quote).ToList();
             object?[] args = [s.OrganizationId, SqlArg.Uuid(t.ActorId), t.ActorType, index, SqlArg.Typed(Truncate(t.IpAddress, 45), NpgsqlDbType.Varchar),
-                SqlArg.Text(t.UserAgent), SqlArg.Uuid(t.UserId), SqlArg.Uuid(t.ApiKeyId), SqlArg.Uuid(createdBy), SqlArg.Uuid(updatedBy)];
+                SqlArg.Text(t.UserAgent), SqlArg.Uuid(t.UserId), SqlArg.Uuid(t.ApiKeyId), SqlArg.Uuid(createdBy), SqlArg.Uuid(updatedBy),
+                s.DispatchRowId ??= Guid.CreateVersion7()];
             if (rows.Any(r => r.Existing is null && r.Shape == shape))
                 created += await s.ScalarAsync<int>(InsertSql(def, cols), args, ct);
             if (cols.Count > 0 && rows.Any(r => r.Existing is not null && r.Shape == shape))
@@ -69,7 +71,7 @@ public static class BulkUpsert
         return (created, updated);
     }
 
-    // Parameters: $1 organization, $2 actor, $3 actor type, $4 shape, $5 ip, $6 user agent, $7 user, $8 api key, $9 created_by, $10 updated_by.
+    // Parameters: $1 organization, $2 actor, $3 actor type, $4 shape, $5 ip, $6 user agent, $7 user, $8 api key, $9 created_by, $10 updated_by, $11 the transaction's dispatch row.
     private static string InsertSql(ResourceDefinition def, List<string> cols)
     {
         var table = ResourceColumn.Quote(def.Table);
@@ -152,11 +154,13 @@ public static class BulkUpsert
           RETURNING id, event_type, resource_type, resource_id, customer_id, data, changed_fields, previous, actor_type, actor_id, created_at
         ), box AS (
           INSERT INTO outbox (id, organization_id, topic, payload, available_at, max_attempts)
-          SELECT clientele_uuid_v7(), $1, '{{DomainEvents.DispatchTopic}}', jsonb_build_object('events', jsonb_agg(jsonb_build_object(
+          SELECT $11, $1, '{{DomainEvents.DispatchTopic}}', jsonb_build_object('events', jsonb_agg(jsonb_build_object(
                    'id', ev.id, 'type', ev.event_type, 'resource_type', ev.resource_type, 'resource_id', ev.resource_id, 'customer_id', ev.customer_id,
                    'data', ev.data, 'changed_fields', to_jsonb(ev.changed_fields), 'previous', ev.previous, 'actor_type', ev.actor_type,
                    'actor_id', ev.actor_id, 'created_at', ev.created_at) ORDER BY ev.id)), now(), 8
           FROM ev HAVING count(*) > 0
+          -- One dispatch row per transaction (DomainEvents.PublishAsync's upsert): later events are appended to it.
+          ON CONFLICT (id) DO UPDATE SET payload = jsonb_build_object('events', (outbox.payload -> 'events') || (EXCLUDED.payload -> 'events'))
         )
         """;
 
