@@ -41,6 +41,10 @@ public static class HealthRecompute
         var events = new List<DomainEventInput>();
         var risky = new List<(HealthEvidence E, HealthResult R, List<DetectedSignal> S)>();
         var segments = new Dictionary<Guid, List<SegmentRules.Assigned>>(evidence.Count);
+        // The per-customer rows of the three tables every computation writes, as one statement each (below).
+        var scores = new JsonArray();
+        var customerUpdates = new JsonArray();
+        var history = new JsonArray();
         foreach (var e in evidence)
         {
             // System segments that do not depend on the score come first: the health model may be chosen by them.
@@ -57,17 +61,14 @@ public static class HealthRecompute
             var components = result.ComponentsJson();
             components["usage"]!["dau_change_percent"] = e.DauChangePercent;
 
-            batch.Add(SqlArg.Batch("""
-                INSERT INTO customer_health_scores (id, organization_id, customer_id, model_id, model_name, score, churn_risk, confidence, components, computed_at)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-                ON CONFLICT (organization_id, customer_id) DO UPDATE SET model_id = EXCLUDED.model_id, model_name = EXCLUDED.model_name, score = EXCLUDED.score,
-                  churn_risk = EXCLUDED.churn_risk, confidence = EXCLUDED.confidence, components = EXCLUDED.components, computed_at = EXCLUDED.computed_at
-                """, Guid.CreateVersion7(), s.OrganizationId, e.CustomerId, SqlArg.Uuid(model.Id), model.Name, SqlArg.Typed(result.Score, NpgsqlTypes.NpgsqlDbType.Integer),
-                SqlArg.Typed(result.ChurnRisk, NpgsqlTypes.NpgsqlDbType.Numeric), result.Confidence, components, now));
+            scores.Add(new JsonObject
+            {
+                ["id"] = Guid.CreateVersion7(), ["customer_id"] = e.CustomerId, ["model_id"] = model.Id, ["model_name"] = model.Name,
+                ["score"] = result.Score, ["churn_risk"] = result.ChurnRisk, ["confidence"] = result.Confidence, ["components"] = components,
+            });
             if (result.Score is { } score && (e.HealthScore != score || e.ChurnRisk != result.ChurnRisk))
             {
-                batch.Add(SqlArg.Batch("UPDATE customers SET health_score = $3, churn_risk = $4 WHERE organization_id = $1 AND id = $2",
-                    s.OrganizationId, e.CustomerId, score, result.ChurnRisk!.Value));
+                customerUpdates.Add(new JsonObject { ["id"] = e.CustomerId, ["health_score"] = score, ["churn_risk"] = result.ChurnRisk!.Value });
                 var data = new JsonObject
                 {
                     ["id"] = e.CustomerId, ["name"] = e.Name, ["segment"] = e.Segment, ["health_score"] = score, ["churn_risk"] = result.ChurnRisk,
@@ -81,8 +82,7 @@ public static class HealthRecompute
                     events.Add(new DomainEventInput(name, "customers", e.CustomerId, data.DeepClone().AsObject(), prev.DeepClone().AsObject()));
             }
             if (changed && result.Score is { } recorded)
-                batch.Add(SqlArg.Batch("INSERT INTO health_score_history (id, organization_id, customer_id, score, components, recorded_at) VALUES ($1, $2, $3, $4, $5, $6)",
-                    Guid.CreateVersion7(), s.OrganizationId, e.CustomerId, recorded, components.DeepClone(), now));
+                history.Add(new JsonObject { ["id"] = Guid.CreateVersion7(), ["customer_id"] = e.CustomerId, ["score"] = recorded, ["components"] = components.DeepClone() });
             foreach (var h in healthEvents)
                 batch.Add(SqlArg.Batch("""
                     INSERT INTO customer_health_events (id, organization_id, customer_id, event_type, old_value, new_value, reason, detected_by, severity, extra_metadata)
@@ -98,6 +98,8 @@ public static class HealthRecompute
             segments[e.CustomerId] = assigned;
             outcomes.Add(new CustomerHealthOutcome(e.CustomerId, model, result, changed, healthEvents, detected, signalChanges));
         }
+        // First in the batch, as they were first per customer: the latest score, the customer's columns, the history.
+        batch.InsertRange(0, SetBased(s.OrganizationId, now, scores, customerUpdates, history));
         SegmentWriter.Plan(s, segments, now, batch);
         var conn = await s.BeginAsync(ct);
         foreach (var chunk in batch.Chunk(500))
@@ -112,5 +114,30 @@ public static class HealthRecompute
         // Expansion from the same rows: seats nearly all used, usage growing (one opportunity per cause).
         await Expansion.ExpansionDetector.RunAsync(s, ids, now, ct);
         return outcomes;
+    }
+
+    /// <summary>One statement per table for the whole set of customers (jsonb_to_recordset), not one per customer.</summary>
+    private static IEnumerable<NpgsqlBatchCommand> SetBased(Guid org, DateTime now, JsonArray scores, JsonArray customerUpdates, JsonArray history)
+    {
+        if (scores.Count > 0)
+            yield return SqlArg.Batch("""
+                INSERT INTO customer_health_scores (id, organization_id, customer_id, model_id, model_name, score, churn_risk, confidence, components, computed_at)
+                SELECT x.id, $1, x.customer_id, x.model_id, x.model_name, x.score, x.churn_risk, x.confidence, x.components, $3
+                FROM jsonb_to_recordset($2) AS x(id uuid, customer_id uuid, model_id uuid, model_name text, score integer, churn_risk numeric, confidence numeric, components jsonb)
+                ON CONFLICT (organization_id, customer_id) DO UPDATE SET model_id = EXCLUDED.model_id, model_name = EXCLUDED.model_name, score = EXCLUDED.score,
+                  churn_risk = EXCLUDED.churn_risk, confidence = EXCLUDED.confidence, components = EXCLUDED.components, computed_at = EXCLUDED.computed_at
+                """, org, scores, now);
+        if (customerUpdates.Count > 0)
+            yield return SqlArg.Batch("""
+                UPDATE customers c SET health_score = x.health_score, churn_risk = x.churn_risk
+                FROM jsonb_to_recordset($2) AS x(id uuid, health_score integer, churn_risk numeric)
+                WHERE c.organization_id = $1 AND c.id = x.id
+                """, org, customerUpdates);
+        if (history.Count > 0)
+            yield return SqlArg.Batch("""
+                INSERT INTO health_score_history (id, organization_id, customer_id, score, components, recorded_at)
+                SELECT x.id, $1, x.customer_id, x.score, x.components, $3
+                FROM jsonb_to_recordset($2) AS x(id uuid, customer_id uuid, score integer, components jsonb)
+                """, org, history, now);
     }
 }
