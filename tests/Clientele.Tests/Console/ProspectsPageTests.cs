@@ -66,4 +66,36 @@ public sealed class ProspectsPageTests(ConsoleFixture app) : ConsoleTests(app)
         (await page.Locator($"#draft-{invitation.Str("id")}").CountAsync()).ShouldBe(1);
         cp.Problems.ShouldBeEmpty();
     }
+
+    [Fact]
+    public async Task A_rep_edits_a_prospects_own_fields_and_a_blank_name_is_refused()
+    {
+        var demo = await DemoAsync();
+        var h = demo.Owner.Http;
+        var prospect = (await h.GetOkAsync("/api/v1/prospects?limit=1"))["data"]!.AsArray()[0]!;
+        var id = prospect.Str("id");
+        await using var cp = await OpenAsync(demo.MemberEmail, $"/app/prospects/{id}");
+        var page = cp.Page;
+        (await page.Locator("#p-email").InputValueAsync()).ShouldBe(prospect.Str("email"));
+
+        // A blank name comes back as the name's message and changes nothing.
+        await page.Locator("#p-name").FillAsync("   ");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save prospect" }).ClickAsync();
+        await page.Locator("[id='Input.FullName-error']").WaitForAsync();
+        (await h.GetOkAsync($"/api/v1/prospects/{id}")).Str("full_name").ShouldBe(prospect.Str("full_name"));
+
+        await page.Locator("#p-name").FillAsync("Renata Prospect");
+        await page.Locator("#p-location").FillAsync("Lisbon, Portugal");
+        await page.Locator("#p-status").SelectOptionAsync("engaged");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save prospect" }).ClickAsync();
+        await page.Locator(".flash.ok", new() { HasText = "Prospect saved" }).WaitForAsync();
+        var after = await h.GetOkAsync($"/api/v1/prospects/{id}");
+        after.Str("full_name").ShouldBe("Renata Prospect");
+        after.Str("location").ShouldBe("Lisbon, Portugal");
+        after.Str("status").ShouldBe("engaged");
+        after.Str("email").ShouldBe(prospect.Str("email"));
+        (await page.Locator("h1").InnerTextAsync()).ShouldBe("Renata Prospect");
+        await App.CheckPageAsync(cp, "prospect-edit");
+        cp.Problems.ShouldBeEmpty();
+    }
 }
