@@ -125,6 +125,17 @@ public static class HealthBench
         var baseline = raw.Elapsed;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  raw aggregate SQL: {read} customers' evidence in {baseline.TotalSeconds:0.0} s"));
 
+        if (Environment.GetEnvironmentVariable("BENCH_EXPLAIN") == "1")
+        {
+            // The evidence query's plan for the first chunk, as the sweep runs it (tenant session, RLS on).
+            await using var s = sessions.Open(tenant);
+            var ids = await s.QueryAsync("SELECT id FROM customers WHERE organization_id = $1 AND deleted_at IS NULL ORDER BY id LIMIT $2",
+                [org, sweep.Chunk], r => r.GetGuid(0), CancellationToken.None);
+            var plan = await s.QueryAsync<string>("EXPLAIN (ANALYZE, BUFFERS) " + HealthEvidence.Sql,
+                new { org, ids = ids.ToArray(), now = DateTime.SpecifyKind(now, DateTimeKind.Utc) });
+            foreach (var line in plan) Console.WriteLine("    | " + line);
+        }
+
         await db.ResetStatementsAsync();
         var cpu = db.PostgresCpu();
         var sw = Stopwatch.StartNew();
@@ -134,11 +145,13 @@ public static class HealthBench
             $"  first sweep: {first.Customers} customers in {elapsed.TotalSeconds:0.0} s ({first.Customers / elapsed.TotalSeconds:0}/s; {first.ScoresChanged} scores written, {first.SignalsOpened} signals opened; PostgreSQL CPU {(db.PostgresCpu() - cpu).TotalSeconds:0} s); ratio raw/sweep {baseline / elapsed:0.00} (targets: 100000 in < 60 s, ratio >= 0.5)"));
         await db.PrintTopStatementsAsync(8, Math.Max(1, first.Customers / 1000), "1000 customers");
 
+        await db.ResetStatementsAsync();
         sw.Restart();
         var second = await sweep.RunForAsync(tenant, now.AddMinutes(1), CancellationToken.None);
         var steady = sw.Elapsed;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  second sweep (steady state): {second.Customers} customers in {steady.TotalSeconds:0.0} s ({second.ScoresChanged} scores changed); ratio raw/sweep {baseline / steady:0.00}"));
+        await db.PrintTopStatementsAsync(8, Math.Max(1, second.Customers / 1000), "1000 customers (steady sweep)");
         var history = await db.CountAsync($"SELECT count(*) FROM health_score_history WHERE organization_id = '{org}'");
         var scored = await db.CountAsync($"SELECT count(*) FROM customers WHERE organization_id = '{org}' AND health_score IS NOT NULL");
         Console.WriteLine($"  check: {scored} customers scored, {history} history rows");

@@ -142,6 +142,20 @@ public sealed class NotificationTests(TeamFixture app) : IClassFixture<TeamFixtu
     }
 
     [Fact]
+    public async Task The_database_keeps_a_zone_it_knows_and_falls_back_to_utc_otherwise()
+    {
+        // users.timezone is free text through the generic API: digests must still be computed.
+        (await ScalarAsync<string>("SELECT clientele_valid_tz($1)", "Asia/Tokyo")).ShouldBe("Asia/Tokyo");
+        (await ScalarAsync<string>("SELECT clientele_valid_tz($1)", "America/Argentina/Buenos_Aires")).ShouldBe("America/Argentina/Buenos_Aires");
+        foreach (var bad in new[] { "Mars/Olympus_Mons", "", "   ", "Tokyo Standard Time" })
+            (await ScalarAsync<string>("SELECT clientele_valid_tz($1)", bad)).ShouldBe("UTC");
+        (await ScalarAsync<string>("SELECT clientele_valid_tz(NULL)")).ShouldBe("UTC");
+        // Set-wise, as a sweep's notifications call it: each row judged by itself (odd strings that
+        // PostgreSQL would parse as a POSIX zone are not names it knows).
+        (await ScalarAsync<long>("SELECT count(DISTINCT clientele_valid_tz(CASE WHEN g % 2 = 0 THEN 'Europe/Paris' ELSE 'Nowhere/' || g END)) FROM generate_series(1, 40) g")).ShouldBe(2);
+    }
+
+    [Fact]
     public async Task Clearing_a_bounced_address_lets_the_channel_send_to_it_again_and_is_audited()
     {
         var t = await app.SignupAsync();

@@ -186,6 +186,33 @@ public static partial class DomainEvents
     }
 }
 
+public static partial class DomainEvents
+{
+    /// <summary>
+    /// PublishRowAsync for many rows of one table at once: one read-back query and one publish, not
+    /// a round trip per row (a health sweep creates hundreds of expansion opportunities per chunk).
+    /// </summary>
+    public static async Task PublishRowsAsync(TenantSession s, string table, IReadOnlyCollection<Guid> ids, CancellationToken ct, params string[] types)
+    {
+        if (types.Length == 0 || ids.Count == 0) return;
+        var rows = new Dictionary<Guid, JsonObject>(ids.Count);
+        await using (var cmd = await s.CommandAsync($"SELECT t.id, (to_jsonb(t) - 'organization_id')::text FROM \"{table}\" t WHERE t.organization_id = $1 AND t.id = ANY($2)", ct))
+        {
+            cmd.Parameters.AddWithValue(s.OrganizationId);
+            cmd.Parameters.AddWithValue(ids.ToArray());
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct)) rows[r.GetGuid(0)] = JsonNode.Parse(r.GetString(1))!.AsObject();
+        }
+        var events = new List<DomainEventInput>(ids.Count * types.Length);
+        foreach (var id in ids)
+        {
+            var data = rows.GetValueOrDefault(id) ?? new JsonObject { ["id"] = id };
+            events.AddRange(types.Select(t => new DomainEventInput(t, table, id, t == types[0] ? data : data.DeepClone().AsObject(), null)));
+        }
+        await PublishAsync(s, events, ct);
+    }
+}
+
 /// <summary>
 /// The domain_events rows of one publish as column arrays: one INSERT ... SELECT FROM unnest for the
 /// whole list (a billing run publishes a thousand invoice events at once; a thousand single-row

@@ -67,7 +67,7 @@ public static class ExpansionDetector
     private const string Sql = """
         SELECT c.id AS customer_id, c.csm_id, s.plan, s.billing_cycle, coalesce(s.seats_total, 0) AS seats_total, coalesce(s.seats_used, 0) AS seats_used,
                s.arr AS subscription_arr, w.seat_days_measured, w.min_active14,
-               g.dau_days_recent, g.dau_days_before, g.dau_recent, g.dau_before,
+               w.dau_days_recent, w.dau_days_before, w.dau_recent, w.dau_before,
                p.price_per_seat, p.base_price, nx.code AS next_plan, nx.name AS next_plan_name, nx.base_price AS next_base_price, nx.price_per_seat AS next_price_per_seat,
                ms.id AS meeting_analysis_id, ms.meeting_id, ms.analyzed_at AS meeting_analyzed_at, ms.signals AS meeting_signals,
                fb.names AS features_beyond, fb.uses AS feature_uses, fp.code AS feature_plan, fp.name AS feature_plan_name,
@@ -78,16 +78,15 @@ public static class ExpansionDetector
           WHERE x.organization_id = c.organization_id AND x.customer_id = c.id AND x.deleted_at IS NULL AND x.status IN ('active', 'trialing', 'past_due')
           ORDER BY x.arr DESC NULLS LAST, x.id LIMIT 1) s ON true
         CROSS JOIN LATERAL (
-          SELECT count(*)::int AS seat_days_measured, min(m.active_users) AS min_active14 FROM usage_metrics m
-          WHERE m.organization_id = c.organization_id AND m.customer_id = c.id AND m.active_users IS NOT NULL
-            AND m.metric_date > @now::date - 14 AND m.metric_date <= @now::date) w
-        CROSS JOIN LATERAL (
-          SELECT count(m.dau) FILTER (WHERE m.metric_date > @now::date - 30)::int AS dau_days_recent,
+          -- One pass over the 60 days: the seat window (14 days) and the two DAU halves are filters of it.
+          SELECT count(*) FILTER (WHERE m.active_users IS NOT NULL AND m.metric_date > @now::date - 14)::int AS seat_days_measured,
+                 min(m.active_users) FILTER (WHERE m.metric_date > @now::date - 14) AS min_active14,
+                 count(m.dau) FILTER (WHERE m.metric_date > @now::date - 30)::int AS dau_days_recent,
                  count(m.dau) FILTER (WHERE m.metric_date <= @now::date - 30)::int AS dau_days_before,
                  avg(m.dau) FILTER (WHERE m.metric_date > @now::date - 30)::float8 AS dau_recent,
                  avg(m.dau) FILTER (WHERE m.metric_date <= @now::date - 30)::float8 AS dau_before
           FROM usage_metrics m
-          WHERE m.organization_id = c.organization_id AND m.customer_id = c.id AND m.metric_date > @now::date - 60 AND m.metric_date <= @now::date) g
+          WHERE m.organization_id = c.organization_id AND m.customer_id = c.id AND m.metric_date > @now::date - 60 AND m.metric_date <= @now::date) w
         LEFT JOIN plans p ON p.organization_id = c.organization_id AND p.code = s.plan AND p.billing_cycle = s.billing_cycle AND p.is_active AND p.deleted_at IS NULL
         LEFT JOIN LATERAL (
           SELECT q.code, q.name, q.base_price, q.price_per_seat FROM plans q
@@ -120,23 +119,34 @@ public static class ExpansionDetector
         if (customers.Count == 0) return [];
         var facts = await s.QueryAsync<Facts>(Sql, new { org = s.OrganizationId, ids = customers.ToArray(), now = DateTime.SpecifyKind(now, DateTimeKind.Utc), order = PlanOrder, featureDays = FeatureDays }, ct);
         var found = facts.SelectMany(Detect).ToList();
-        var created = new List<Found>();
-        foreach (var f in found)
-        {
-            var id = Guid.CreateVersion7();
-            var inserted = await s.ExecuteAsync("""
-                INSERT INTO expansion_opportunities (id, organization_id, customer_id, opportunity_type, product_line, estimated_value, probability, stage,
-                                                     use_case, timeline, next_steps, cause, evidence, detected_at)
-                SELECT $1, $2, $3, $4, $5, $6, $7, 'identified', $8, 'this quarter', $9, $10, $11, $12
-                WHERE NOT EXISTS (SELECT 1 FROM expansion_opportunities o WHERE o.organization_id = $2 AND o.customer_id = $3 AND o.cause = $10
-                                  AND (o.stage NOT IN ('closed_won', 'closed_lost') OR o.created_at > $12 - make_interval(days => $13)))
-                ON CONFLICT (organization_id, customer_id, cause) WHERE cause IS NOT NULL AND stage NOT IN ('closed_won', 'closed_lost') DO NOTHING
-                """, [id, s.OrganizationId, f.CustomerId, f.Type, SqlArg.Text(f.ProductLine), SqlArg.Typed(f.Value, NpgsqlTypes.NpgsqlDbType.Numeric), f.Probability,
-                    f.UseCase, f.NextSteps, f.Cause, SqlArg.Jsonb(f.Evidence), now, CooldownDays], ct);
-            if (inserted == 0) continue;
-            await DomainEvents.PublishRowAsync(s, "expansion_opportunities", id, ct, null, "expansion_opportunities.created", "expansion_opportunity.detected");
-            created.Add(f);
-        }
+        if (found.Count == 0) return [];
+        // One statement for the whole set: each opportunity inserted unless its cause is open or in
+        // cooldown for that customer (one per customer and cause: Detect yields a cause once).
+        var ids = found.Select(_ => Guid.CreateVersion7()).ToArray();
+        var inserted = (await s.QueryAsync("""
+            INSERT INTO expansion_opportunities (id, organization_id, customer_id, opportunity_type, product_line, estimated_value, probability, stage,
+                                                 use_case, timeline, next_steps, cause, evidence, detected_at)
+            SELECT f.id, $1, f.customer_id, f.opportunity_type, f.product_line, f.estimated_value, f.probability, 'identified', f.use_case, 'this quarter',
+                   f.next_steps, f.cause, f.evidence, $12
+            FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::numeric[], $7::int[], $8::text[], $9::text[], $10::text[], $11::jsonb[])
+              AS f(id, customer_id, opportunity_type, product_line, estimated_value, probability, use_case, next_steps, cause, evidence)
+            WHERE NOT EXISTS (SELECT 1 FROM expansion_opportunities o WHERE o.organization_id = $1 AND o.customer_id = f.customer_id AND o.cause = f.cause
+                              AND (o.stage NOT IN ('closed_won', 'closed_lost') OR o.created_at > $12 - make_interval(days => $13)))
+            ON CONFLICT (organization_id, customer_id, cause) WHERE cause IS NOT NULL AND stage NOT IN ('closed_won', 'closed_lost') DO NOTHING
+            RETURNING id
+            """, [s.OrganizationId, ids, found.Select(f => f.CustomerId).ToArray(), found.Select(f => f.Type).ToArray(),
+                SqlArg.Typed(found.Select(f => f.ProductLine).ToArray(), NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text),
+                SqlArg.Typed(found.Select(f => f.Value).ToArray(), NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Numeric),
+                found.Select(f => f.Probability).ToArray(), found.Select(f => f.UseCase).ToArray(), found.Select(f => f.NextSteps).ToArray(),
+                found.Select(f => f.Cause).ToArray(),
+                SqlArg.Typed(found.Select(f => f.Evidence.ToJsonString()).ToArray(), NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Jsonb),
+                now, CooldownDays], r => r.GetGuid(0), ct)).ToHashSet();
+        if (inserted.Count == 0) return [];
+        var created = new List<Found>(inserted.Count);
+        var createdIds = new List<Guid>(inserted.Count);
+        for (var i = 0; i < found.Count; i++)
+            if (inserted.Contains(ids[i])) { created.Add(found[i]); createdIds.Add(ids[i]); }
+        await DomainEvents.PublishRowsAsync(s, "expansion_opportunities", createdIds, ct, "expansion_opportunities.created", "expansion_opportunity.detected");
         return created;
     }
 

@@ -77,7 +77,7 @@ public sealed class HealthEvidence
         SELECT c.id AS customer_id, coalesce(c.company_name, c.name, c.email) AS name, c.segment, c.stage, c.industry, c.nps_score, c.health_score, c.churn_risk,
                c.arr, c.mrr, c.renewal_date::timestamp AS renewal_date, c.csm_id,
                u.usage_days, u.dau7, u.dau_prev7, u.mau, u.adoption, u.logins30, u.api_calls30,
-               u90.last_login::timestamp AS last_login, u90.usage_days90, coalesce(f.features30, 0) AS features30,
+               u.last_login::timestamp AS last_login, u.usage_days90, coalesce(f.features30, 0) AS features30,
                s.conversations30, s.sentiment30, s.escalations30, s.escalations14, s.csat30, s.open_conversations,
                coalesce(streak.negative, false) AS negative_streak,
                b.overdue_invoices, b.overdue_amount, b.max_days_overdue, b.invoices,
@@ -90,18 +90,18 @@ public sealed class HealthEvidence
                ma.competitors, ck.contract_end::timestamp AS contract_end
         FROM customers c
         CROSS JOIN LATERAL (
-          SELECT count(*)::int AS usage_days,
+          -- One pass over the 90 days (the 30-day figures are filters of it). The latest MAU and
+          -- adoption: the max of [day, value] pairs, which needs no sort.
+          SELECT count(*) FILTER (WHERE m.metric_date > @now::date - 30)::int AS usage_days,
                  avg(m.dau) FILTER (WHERE m.metric_date > @now::date - 7)::float8 AS dau7,
                  avg(m.dau) FILTER (WHERE m.metric_date <= @now::date - 7 AND m.metric_date > @now::date - 14)::float8 AS dau_prev7,
-                 (array_agg(m.mau ORDER BY m.metric_date DESC) FILTER (WHERE m.mau IS NOT NULL))[1] AS mau,
-                 (array_agg(m.adoption_score ORDER BY m.metric_date DESC) FILTER (WHERE m.adoption_score IS NOT NULL))[1] AS adoption,
-                 coalesce(sum(m.login_count), 0)::bigint AS logins30, coalesce(sum(m.api_calls), 0)::bigint AS api_calls30
+                 (max(ARRAY[m.metric_date - DATE '2000-01-01', m.mau]) FILTER (WHERE m.mau IS NOT NULL AND m.metric_date > @now::date - 30))[2] AS mau,
+                 (max(ARRAY[m.metric_date - DATE '2000-01-01', m.adoption_score]) FILTER (WHERE m.adoption_score IS NOT NULL AND m.metric_date > @now::date - 30))[2] AS adoption,
+                 coalesce(sum(m.login_count) FILTER (WHERE m.metric_date > @now::date - 30), 0)::bigint AS logins30,
+                 coalesce(sum(m.api_calls) FILTER (WHERE m.metric_date > @now::date - 30), 0)::bigint AS api_calls30,
+                 max(m.metric_date) FILTER (WHERE m.login_count > 0 OR m.dau > 0) AS last_login, count(*)::int AS usage_days90
           FROM usage_metrics m
-          WHERE m.organization_id = c.organization_id AND m.customer_id = c.id AND m.metric_date > @now::date - 30 AND m.metric_date <= @now::date) u
-        CROSS JOIN LATERAL (
-          SELECT max(m.metric_date) FILTER (WHERE m.login_count > 0 OR m.dau > 0) AS last_login, count(*)::int AS usage_days90
-          FROM usage_metrics m
-          WHERE m.organization_id = c.organization_id AND m.customer_id = c.id AND m.metric_date > @now::date - 90 AND m.metric_date <= @now::date) u90
+          WHERE m.organization_id = c.organization_id AND m.customer_id = c.id AND m.metric_date > @now::date - 90 AND m.metric_date <= @now::date) u
         LEFT JOIN LATERAL (
           SELECT count(DISTINCT fu.feature_name)::int AS features30 FROM feature_usage fu
           WHERE fu.organization_id = c.organization_id AND fu.customer_id = c.id AND fu.date > @now::date - 30 AND fu.deleted_at IS NULL AND fu.usage_count > 0) f ON true
