@@ -40,6 +40,7 @@ public static class HealthRecompute
         var batch = new List<NpgsqlBatchCommand>();
         var events = new List<DomainEventInput>();
         var risky = new List<(HealthEvidence E, HealthResult R, List<DetectedSignal> S)>();
+        var renewals = new List<RenewalPlanner.Entry>();
         var segments = new Dictionary<Guid, List<SegmentRules.Assigned>>(evidence.Count);
         // The per-customer rows of the three tables every computation writes, as one statement each (below).
         var scores = new JsonArray();
@@ -90,7 +91,7 @@ public static class HealthRecompute
                     """, Guid.CreateVersion7(), s.OrganizationId, e.CustomerId, h.Type, SqlArg.Typed(h.OldValue, NpgsqlTypes.NpgsqlDbType.Numeric),
                     SqlArg.Typed(h.NewValue, NpgsqlTypes.NpgsqlDbType.Numeric), h.Reason, detectedBy, h.Severity, h.Metadata));
             var signalChanges = RiskSignalWriter.Plan(s, e.CustomerId, detected, open.GetValueOrDefault(e.CustomerId) ?? [], now, batch, events);
-            RenewalPlanner.Plan(s, e, detected, now, batch);
+            if (RenewalPlanner.Plan(e, detected, now) is { } renewal) renewals.Add(renewal);
             var becameHigh = result.Confidence >= SavePlayProposer.MinConfidence && SavePlayProposer.IsHigh(result.Score, result.ChurnRisk, model.Thresholds)
                              && (before is null || !SavePlayProposer.IsHigh(before.Score, before.ChurnRisk, model.Thresholds));
             if (becameHigh) risky.Add((e, result, detected));
@@ -100,6 +101,7 @@ public static class HealthRecompute
         }
         // First in the batch, as they were first per customer: the latest score, the customer's columns, the history.
         batch.InsertRange(0, SetBased(s.OrganizationId, now, scores, customerUpdates, history));
+        RenewalPlanner.Write(s, renewals, batch);
         SegmentWriter.Plan(s, segments, now, batch);
         var conn = await s.BeginAsync(ct);
         foreach (var chunk in batch.Chunk(500))
