@@ -26,8 +26,10 @@ public static class SegmentWriter
         batch.Add(SqlArg.Batch("""
             UPDATE customer_segments cs SET deleted_at = $6, updated_at = $6
             WHERE cs.organization_id = $1 AND cs.customer_id = ANY($2) AND cs.assigned_by = 'system' AND cs.deleted_at IS NULL
-              AND NOT EXISTS (SELECT 1 FROM unnest($3::uuid[], $4::text[], $5::text[]) AS w(customer_id, segment_type, segment_name)
-                              WHERE w.customer_id = cs.customer_id AND w.segment_type = cs.segment_type AND w.segment_name = cs.segment_name)
+              -- NOT IN over the arrays is a hashed subplan; NOT EXISTS planned a nested loop over
+              -- the unnest for every live segment (about a second per 1,000 customers in a steady sweep).
+              AND (cs.customer_id, cs.segment_type, cs.segment_name) NOT IN
+                  (SELECT w.customer_id, w.segment_type, w.segment_name FROM unnest($3::uuid[], $4::text[], $5::text[]) AS w(customer_id, segment_type, segment_name))
             """, s.OrganizationId, customers, ids, types, names, now));
         batch.Add(SqlArg.Batch("""
             INSERT INTO customer_segments (id, organization_id, customer_id, segment_type, segment_name, confidence_score, assigned_at, assigned_by, extra_metadata)
