@@ -17,7 +17,8 @@ namespace Clientele.Bench;
 /// against the raw aggregate SQL it needs in the same run: HealthEvidence.Sql over the same chunks,
 /// read and nothing written. Target: 100,000 customers in under 60 s, ratio (raw SQL time / sweep
 /// time) ≥ 0.5. The first sweep writes everything (scores, history, segments, signals, events); a
-/// second sweep is the steady nightly state (few scores change) and is printed too.
+/// second sweep is the steady state (nothing changed), and a third is the next night: a new day of
+/// usage for every customer, the windows a day later, with its own raw baseline.
 /// </summary>
 public static class HealthBench
 {
@@ -110,19 +111,23 @@ public static class HealthBench
 
         // Baseline, same run: the aggregate SQL the sweep needs (HealthEvidence.Sql), chunk by chunk in id
         // order like the sweep, read and discarded.
-        var raw = Stopwatch.StartNew();
-        var read = 0;
-        var after = Guid.Empty;
-        while (true)
+        async Task<(TimeSpan Elapsed, int Read)> RawAsync(DateTime at)
         {
-            await using var s = sessions.Open(tenant);
-            var ids = await s.QueryAsync("SELECT id FROM customers WHERE organization_id = $1 AND deleted_at IS NULL AND id > $2 ORDER BY id LIMIT $3",
-                [org, after, sweep.Chunk], r => r.GetGuid(0), CancellationToken.None);
-            if (ids.Count == 0) break;
-            read += (await HealthEvidence.ReadAsync(s, ids, now, CancellationToken.None)).Count;
-            after = ids[^1];
+            var raw = Stopwatch.StartNew();
+            var read = 0;
+            var after = Guid.Empty;
+            while (true)
+            {
+                await using var s = sessions.Open(tenant);
+                var ids = await s.QueryAsync("SELECT id FROM customers WHERE organization_id = $1 AND deleted_at IS NULL AND id > $2 ORDER BY id LIMIT $3",
+                    [org, after, sweep.Chunk], r => r.GetGuid(0), CancellationToken.None);
+                if (ids.Count == 0) break;
+                read += (await HealthEvidence.ReadAsync(s, ids, at, CancellationToken.None)).Count;
+                after = ids[^1];
+            }
+            return (raw.Elapsed, read);
         }
-        var baseline = raw.Elapsed;
+        var (baseline, read) = await RawAsync(now);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  raw aggregate SQL: {read} customers' evidence in {baseline.TotalSeconds:0.0} s"));
 
         if (Environment.GetEnvironmentVariable("BENCH_EXPLAIN") == "1")
@@ -152,6 +157,30 @@ public static class HealthBench
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  second sweep (steady state): {second.Customers} customers in {steady.TotalSeconds:0.0} s ({second.ScoresChanged} scores changed); ratio raw/sweep {baseline / steady:0.00}"));
         await db.PrintTopStatementsAsync(8, Math.Max(1, second.Customers / 1000), "1000 customers (steady sweep)");
+        // The next night: every customer has a new day of usage (a tenth of them idle that day), the
+        // windows move by a day, and the rows of that day are not vacuumed yet (as at 02:00 in production).
+        await using (var conn = new NpgsqlConnection(db.Owner))
+        {
+            await conn.OpenAsync();
+            await using var cmd = new NpgsqlCommand("""
+                INSERT INTO usage_metrics (id, organization_id, customer_id, metric_date, dau, wau, mau, login_count, api_calls, active_users, adoption_score)
+                SELECT gen_random_uuid(), $1, c.id, current_date + 1, CASE WHEN h % 10 = 3 THEN 0 ELSE 5 + h % 40 END, 20 + h % 60, 40 + h % 100,
+                       CASE WHEN h % 10 = 3 THEN 0 ELSE 3 + h % 30 END, 100 + h % 900, 5 + h % 10, 40 + h % 60
+                FROM (SELECT id, abs(hashtext(id::text)) AS h FROM customers WHERE organization_id = $1) c
+                """, conn) { CommandTimeout = 7200 };
+            cmd.Parameters.AddWithValue(org);
+            await cmd.ExecuteNonQueryAsync();
+        }
+        var tomorrow = now.AddDays(1);
+        var (nextBaseline, _) = await RawAsync(tomorrow);
+        await db.ResetStatementsAsync();
+        cpu = db.PostgresCpu();
+        sw.Restart();
+        var third = await sweep.RunForAsync(tenant, tomorrow, CancellationToken.None);
+        var nightly = sw.Elapsed;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  next night (a new day of usage for every customer): raw aggregate SQL {nextBaseline.TotalSeconds:0.0} s; sweep {third.Customers} customers in {nightly.TotalSeconds:0.0} s ({third.ScoresChanged} scores changed, {third.SignalsOpened} signals opened, {third.SignalsResolved} resolved; PostgreSQL CPU {(db.PostgresCpu() - cpu).TotalSeconds:0} s); ratio raw/sweep {nextBaseline / nightly:0.00}"));
+        await db.PrintTopStatementsAsync(8, Math.Max(1, third.Customers / 1000), "1000 customers (next night)");
         var history = await db.CountAsync($"SELECT count(*) FROM health_score_history WHERE organization_id = '{org}'");
         var scored = await db.CountAsync($"SELECT count(*) FROM customers WHERE organization_id = '{org}' AND health_score IS NOT NULL");
         Console.WriteLine($"  check: {scored} customers scored, {history} history rows");
