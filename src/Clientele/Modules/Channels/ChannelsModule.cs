@@ -31,6 +31,7 @@ public sealed class ChannelsModule : IModule
     {
         services.AddSingleton<MetaOptions>();
         services.AddSingleton<ChannelResolver>();
+        services.AddSingleton<InboundWriter>();
         services.AddSingleton<InboundIngestor>();
         services.AddSingleton<MessageCredits>();
         services.AddSingleton<Clientele.Platform.Auth.IOrganizationInitializer>(sp => sp.GetRequiredService<MessageCredits>());

@@ -67,14 +67,24 @@ public sealed class TenantSession : IAsyncDisposable
         if (_transaction is null)
         {
             _transaction = await conn.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
-            var set = new NpgsqlBatchCommand(SetTenantSql);
-            set.Parameters.Add(new NpgsqlParameter { Value = OrganizationId.ToString() });
-            batch.BatchCommands.Add(set);
+            batch.BatchCommands.Add(SetTenantCommand(OrganizationId));
         }
         batch.Transaction = _transaction;
         foreach (var c in first) batch.BatchCommands.Add(c);
         if (batch.BatchCommands.Count > 0) await batch.ExecuteNonQueryAsync(ct);
         return conn;
+    }
+
+    /// <summary>
+    /// The transaction-local tenant setting as a batch command, for a batch that is its own implicit
+    /// transaction (the inbound group commit writes several tenants' rows in one batch, each INSERT
+    /// after its own tenant's setting; the setting lasts until the next one or the batch's end).
+    /// </summary>
+    public static NpgsqlBatchCommand SetTenantCommand(Guid organizationId)
+    {
+        var set = new NpgsqlBatchCommand(SetTenantSql);
+        set.Parameters.Add(new NpgsqlParameter { Value = organizationId.ToString() });
+        return set;
     }
 
     /// <summary>How many transactions this session has committed (the outbox worker checks that a handler did not commit).</summary>
@@ -135,9 +145,7 @@ public sealed class TenantSession : IAsyncDisposable
         }
         var conn = await ConnectionAsync(ct);
         var batch = new NpgsqlBatch(conn);
-        var set = new NpgsqlBatchCommand(SetTenantSql);
-        set.Parameters.Add(new NpgsqlParameter { Value = OrganizationId.ToString() });
-        batch.BatchCommands.Add(set);
+        batch.BatchCommands.Add(SetTenantCommand(OrganizationId));
         var query = new NpgsqlBatchCommand(sql);
         foreach (var p in parameters) query.Parameters.Add(p);
         batch.BatchCommands.Add(query);
