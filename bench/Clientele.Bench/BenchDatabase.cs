@@ -72,16 +72,25 @@ public sealed class BenchDatabase : IAsyncDisposable
         if (!Statements) return;
         await using var conn = new NpgsqlConnection(Owner);
         await conn.OpenAsync();
-        await using var cmd = new NpgsqlCommand("""
-            SELECT total_exec_time, calls, rows, regexp_replace(left(query, 160), '\s+', ' ', 'g')
-            FROM pg_stat_statements WHERE query NOT LIKE '%pg_stat_statements%' ORDER BY total_exec_time DESC LIMIT $1
+        // BENCH_STATEMENTS_ORDER=blocks ranks by shared buffers touched (a statement reading far more than it should).
+        var order = Environment.GetEnvironmentVariable("BENCH_STATEMENTS_ORDER") == "blocks" ? "3" : "1";
+        await using var cmd = new NpgsqlCommand($$"""
+            SELECT total_exec_time, calls, shared_blks_hit + shared_blks_read, regexp_replace(left(query, 160), '\s+', ' ', 'g')
+            FROM pg_stat_statements WHERE query NOT LIKE '%pg_stat_statements%' ORDER BY {{order}} DESC LIMIT $1
             """, conn);
         cmd.Parameters.AddWithValue(top);
         await using var r = await cmd.ExecuteReaderAsync();
-        Console.WriteLine($"    top statements by execution time (nested included, so a trigger's statements also count inside the statement that fired it), per {unit}:");
+        Console.WriteLine($"    top statements by execution time (nested included, so a trigger's statements also count inside the statement that fired it), per {unit}, with the shared buffers each touched:");
         while (await r.ReadAsync())
             Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"      {r.GetDouble(0) / Math.Max(1, units),7:0.000} ms {r.GetInt64(1) / (double)Math.Max(1, units),6:0.0} calls  {r.GetString(3)}"));
+                $"      {r.GetDouble(0) / Math.Max(1, units),7:0.000} ms {r.GetInt64(1) / (double)Math.Max(1, units),6:0.0} calls {r.GetInt64(2) / (double)Math.Max(1, units),7:0.0} blocks  {r.GetString(3)}"));
+    }
+
+    public async Task ExecuteAsync(string sql)
+    {
+        await using var conn = new NpgsqlConnection(Owner);
+        await conn.OpenAsync();
+        await new NpgsqlCommand(sql, conn) { CommandTimeout = 600 }.ExecuteNonQueryAsync();
     }
 
     public async Task<long> CountAsync(string sql)

@@ -112,4 +112,61 @@ public sealed class PlanLimitTests(AppFixture app) : IClassFixture<AppFixture>
         var other = await app.SignupAsync();
         (await other.Http.GetOkAsync("/api/v1/organization/usage"))["limits"]!["max_messages"]!.Dec("used").ShouldBe(0);
     }
+
+    /// <summary>Issue 16: messages are counted at commit (migration 0124); concurrent sends still stop exactly at the limit.</summary>
+    [Fact]
+    public async Task Concurrent_assistant_messages_stop_exactly_at_the_monthly_limit()
+    {
+        var t = await app.SignupAsync();
+        await LimitAsync(t.OrganizationId, "max_messages", 5);
+        var customer = await t.Http.CreateCustomerAsync();
+        // Separate conversations, so the sends only meet on the organization's monthly counter.
+        var conversations = new List<string>();
+        for (var i = 0; i < 12; i++) conversations.Add((await t.Http.PostOkAsync("/api/v1/conversations", new { customer_id = customer, channel = "email" }, 201)).Str("id"));
+        var answers = await Task.WhenAll(conversations.Select(c =>
+            t.Http.PostJsonAsync("/api/v1/messages", new { conversation_id = c, role = "assistant", content = "hello", status = "sent" })));
+        answers.Count(a => (int)a.Status == 201).ShouldBe(5, "no overshoot: the commits that count serialize on the month's row");
+        foreach (var refused in answers.Where(a => (int)a.Status != 201)) refused.ShouldBeProblem(402, "max_messages");
+        (await t.Http.GetOkAsync("/api/v1/organization/usage"))["limits"]!["max_messages"]!.Dec("used").ShouldBe(5);
+        await using var owner = await app.OwnerAsync();
+        await using var count = new NpgsqlCommand("SELECT count(*) FROM messages WHERE organization_id = $1 AND role = 'assistant'", owner);
+        count.Parameters.AddWithValue(t.OrganizationId);
+        ((long)(await count.ExecuteScalarAsync())!).ShouldBe(5L, "a refused message rolled back with its count");
+        ShouldBePlanLimit(await t.Http.PostJsonAsync("/api/v1/messages", new { conversation_id = conversations[0], role = "assistant", content = "again", status = "sent" }), "max_messages", 5, 5);
+    }
+
+    /// <summary>Issue 16: an open transaction that wrote a reply no longer holds the organization's counter row until it commits.</summary>
+    [Fact]
+    public async Task A_reply_waiting_to_commit_does_not_block_another_reply_of_the_organization()
+    {
+        var t = await app.SignupAsync();
+        var first = (await t.Http.PostOkAsync("/api/v1/conversations", new { customer_id = await t.Http.CreateCustomerAsync(), channel = "email" }, 201)).Str("id");
+        var second = (await t.Http.PostOkAsync("/api/v1/conversations", new { customer_id = await t.Http.CreateCustomerAsync(), channel = "email" }, 201)).Str("id");
+        (await t.Http.PostJsonAsync("/api/v1/messages", new { conversation_id = first, role = "assistant", content = "month's first", status = "sent" })).Status
+            .ShouldBe(System.Net.HttpStatusCode.Created); // the month's counter row exists
+
+        async Task<(NpgsqlConnection Conn, NpgsqlTransaction Tx)> InsertAsync(string conversation)
+        {
+            var conn = await app.AppRoleAsync();
+            var tx = await conn.BeginTransactionAsync();
+            await using (var set = new NpgsqlCommand("SELECT set_config('clientele.organization_id', $1, true)", conn, tx))
+            {
+                set.Parameters.AddWithValue(t.OrganizationId.ToString());
+                await set.ExecuteNonQueryAsync();
+            }
+            await new NpgsqlCommand("SET LOCAL lock_timeout = '3s'", conn, tx).ExecuteNonQueryAsync();
+            await using var cmd = new NpgsqlCommand("INSERT INTO messages (id, organization_id, conversation_id, role, content) VALUES (gen_random_uuid(), $1, $2, 'assistant', 'reply')", conn, tx);
+            cmd.Parameters.AddWithValue(t.OrganizationId);
+            cmd.Parameters.AddWithValue(Guid.Parse(conversation));
+            await cmd.ExecuteNonQueryAsync();
+            return (conn, tx);
+        }
+        var open = await InsertAsync(first);   // written, not committed
+        var other = await InsertAsync(second);
+        await other.Tx.CommitAsync();           // would wait on the counter row (lock_timeout) if the INSERT had taken it
+        await open.Tx.CommitAsync();
+        await open.Conn.DisposeAsync();
+        await other.Conn.DisposeAsync();
+        (await t.Http.GetOkAsync("/api/v1/organization/usage"))["limits"]!["max_messages"]!.Dec("used").ShouldBe(3);
+    }
 }

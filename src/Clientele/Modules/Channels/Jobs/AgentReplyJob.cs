@@ -87,15 +87,9 @@ public sealed class AgentReplyJob(IEnumerable<IReplyGenerator> generators, Outbo
         batch.BatchCommands.Add(outbox.Command(s, MessageSendJob.TopicName, new { message_id = replyId }));
         var spend = MessageCredits.SpendCommand(s);
         batch.BatchCommands.Add(spend);
-        try
-        {
-            await batch.ExecuteNonQueryAsync(ct);
-        }
-        catch (Npgsql.PostgresException e) when (e.SqlState == "CL402")
-        {
-            // The limit was reached by another reply meanwhile: the next attempt finds it and hands over.
-            throw new RetryLaterException("the plan's message limit was reached while the reply was written", TimeSpan.FromSeconds(1), countsAsAttempt: false);
-        }
+        // The plan's max_messages is counted when the worker commits (migration 0124): if another reply took
+        // the last message meanwhile, that commit fails and the next attempt finds the limit and hands over.
+        await batch.ExecuteNonQueryAsync(ct);
         if (spend.RecordsAffected != 1)
             throw new RetryLaterException("the message credits ran out while the reply was written", TimeSpan.FromSeconds(1), countsAsAttempt: false);
     }
