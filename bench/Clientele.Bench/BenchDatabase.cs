@@ -17,7 +17,7 @@ public sealed class BenchDatabase : IAsyncDisposable
     public static async Task<BenchDatabase> CreateAsync(string name)
     {
         var home = Path.Combine(Path.GetTempPath(), $"clientele-bench-{name}-{Environment.ProcessId}");
-        var pg = new LocalPostgres(home, extraOptions: Statements ? "-c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all" : "");
+        var pg = new LocalPostgres(home, extraOptions: Statements ? "-c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all -c pg_stat_statements.track_planning=on" : "");
         await pg.EnsureStartedAsync();
         await using (var admin = new NpgsqlConnection(pg.ConnectionString("postgres")))
         {
@@ -72,18 +72,23 @@ public sealed class BenchDatabase : IAsyncDisposable
         if (!Statements) return;
         await using var conn = new NpgsqlConnection(Owner);
         await conn.OpenAsync();
-        // BENCH_STATEMENTS_ORDER=blocks ranks by shared buffers touched (a statement reading far more than it should).
-        var order = Environment.GetEnvironmentVariable("BENCH_STATEMENTS_ORDER") == "blocks" ? "3" : "1";
+        // BENCH_STATEMENTS_ORDER=blocks ranks by shared buffers touched (a statement reading far more than it should), =calls by calls, =plan by planning time.
+        var order = Environment.GetEnvironmentVariable("BENCH_STATEMENTS_ORDER") switch { "blocks" => "3", "calls" => "2", "plan" => "5", _ => "1" };
         await using var cmd = new NpgsqlCommand($$"""
-            SELECT total_exec_time, calls, shared_blks_hit + shared_blks_read, regexp_replace(left(query, 160), '\s+', ' ', 'g')
+            SELECT total_exec_time, calls, shared_blks_hit + shared_blks_read, regexp_replace(left(query, 160), '\s+', ' ', 'g'), total_plan_time, plans
             FROM pg_stat_statements WHERE query NOT LIKE '%pg_stat_statements%' ORDER BY {{order}} DESC LIMIT $1
             """, conn);
         cmd.Parameters.AddWithValue(top);
+        await using (var all = new NpgsqlCommand("SELECT sum(calls)::float8, sum(total_exec_time), sum(total_plan_time), sum(plans)::float8 FROM pg_stat_statements WHERE query NOT LIKE '%pg_stat_statements%' AND toplevel", conn))
+        await using (var a = await all.ExecuteReaderAsync())
+            if (await a.ReadAsync() && !a.IsDBNull(0))
+                Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"    all top-level statements: {a.GetDouble(0) / Math.Max(1, units):0.0} calls, {a.GetDouble(1) / Math.Max(1, units):0.00} ms of execution and {a.GetDouble(3) / Math.Max(1, units):0.0} plannings taking {a.GetDouble(2) / Math.Max(1, units):0.00} ms per {unit}"));
         await using var r = await cmd.ExecuteReaderAsync();
         Console.WriteLine($"    top statements by execution time (nested included, so a trigger's statements also count inside the statement that fired it), per {unit}, with the shared buffers each touched:");
         while (await r.ReadAsync())
             Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"      {r.GetDouble(0) / Math.Max(1, units),7:0.000} ms {r.GetInt64(1) / (double)Math.Max(1, units),6:0.0} calls {r.GetInt64(2) / (double)Math.Max(1, units),7:0.0} blocks  {r.GetString(3)}"));
+                $"      {r.GetDouble(0) / Math.Max(1, units),7:0.000} ms {r.GetInt64(1) / (double)Math.Max(1, units),6:0.0} calls {r.GetInt64(2) / (double)Math.Max(1, units),7:0.0} blocks {r.GetInt64(5) / (double)Math.Max(1, units),5:0.0} plans {r.GetDouble(4) / Math.Max(1, units),6:0.000} ms  {r.GetString(3)}"));
     }
 
     public async Task ExecuteAsync(string sql)
