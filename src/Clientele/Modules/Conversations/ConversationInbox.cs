@@ -122,10 +122,15 @@ public static class ConversationInbox
         var isPhone = platform == "whatsapp";
         var phone = isPhone ? "+" + handle.TrimStart('+') : null;
         var customerEmail = email ?? PlaceholderEmail(platform, handle);
+        // One index probe per branch (issue 16): with the phone and the email in one OR the contacts were
+        // filtered by organization alone, a read that grew with the organization's contacts (139 buffers a message
+        // at 2,000 contacts). A NULL phone matches nothing.
         await using (var find = await s.CommandAsync("""
             SELECT id FROM customers WHERE organization_id = $1 AND deleted_at IS NULL AND lower(email) = lower($2)
             UNION ALL
-            SELECT customer_id FROM customer_contacts WHERE organization_id = $1 AND deleted_at IS NULL AND (($3::text IS NOT NULL AND phone = $3) OR lower(email) = lower($2))
+            SELECT customer_id FROM customer_contacts WHERE organization_id = $1 AND deleted_at IS NULL AND phone = $3::text
+            UNION ALL
+            SELECT customer_id FROM customer_contacts WHERE organization_id = $1 AND deleted_at IS NULL AND lower(email) = lower($2)
             LIMIT 1
             """, ct))
         {

@@ -8,7 +8,7 @@ namespace Clientele.Modules.Billing.Limits;
 
 /// <summary>
 /// Graceful degrade over the platform plan's <c>max_messages</c> (AI replies and outbound messages per
-/// calendar month, counted by the trigger of migration 0041). Inbound messages are never limited
+/// calendar month, counted by the trigger of migration 0041, at commit since 0124). Inbound messages are never limited
 /// (only role assistant counts), so they are always stored. When the month's allowance is used up,
 /// the AI agent does not answer (the model is not even called): the conversation is handed to a
 /// person (status escalated, <c>conversation.escalated</c>), a system message in it says why, and
