@@ -171,9 +171,12 @@ public sealed class HealthEvidence
 
     public static async Task<List<HealthEvidence>> ReadAsync(TenantSession s, IReadOnlyCollection<Guid> customers, DateTime now, CancellationToken ct)
     {
-        // A chunk's nested loops are estimated past jit_above_cost, and compiling the plan took
-        // ~250 ms of a ~500 ms query (EXPLAIN, bench/health): the rest of this transaction plans without JIT.
-        if (customers.Count > 1) await s.ExecuteAsync("SET LOCAL jit = off", [], ct);
+        // For the rest of this transaction: no JIT (a chunk's nested loops are estimated past
+        // jit_above_cost, and compiling the plan took ~250 ms of a ~500 ms query, bench/health), and
+        // the generic plan once Npgsql has prepared the statement (planning these fourteen laterals
+        // anew cost ~8 ms per single-customer recompute, a third of PostgreSQL's time per message in
+        // bench/pipeline; the plan is the same nested loop of index probes for one id or a thousand).
+        await s.ExecuteAsync("SET LOCAL jit = off; SET LOCAL plan_cache_mode = force_generic_plan", [], ct);
         return (await SessionSql.QueryAsync<HealthEvidence>(s, Sql, new { org = s.OrganizationId, ids = customers.ToArray(), now = DateTime.SpecifyKind(now, DateTimeKind.Utc) }, ct)).ToList();
     }
 }
