@@ -98,6 +98,62 @@ public sealed class QueryPatternTests(AppFixture app) : IClassFixture<AppFixture
         handoffs.ShouldContain("idx_agent_handoffs_conversation_timestamp");
     }
 
+    [Fact]
+    public async Task Email_lookups_under_row_security_probe_the_index_and_stay_in_the_tenant()
+    {
+        // Under a tenant policy lower(email) = lower($1) cannot be an index condition (lower() is not LEAKPROOF),
+        // so the app role read the organization's rows; clientele_ids_by_email (0132) probes the index inside
+        // the current organization only.
+        var org = Guid.CreateVersion7();
+        var other = Guid.CreateVersion7();
+        Guid wanted, contact;
+        await using (var owner = await app.OwnerAsync())
+        {
+            await new NpgsqlCommand($"""
+                INSERT INTO organizations (id, name) VALUES ('{org}', 'Lookup org'), ('{other}', 'Other org');
+                INSERT INTO customers (id, organization_id, email) SELECT gen_random_uuid(), '{org}', 'person' || g || '@lookup.test' FROM generate_series(1, 4000) g;
+                INSERT INTO customers (id, organization_id, email) VALUES (gen_random_uuid(), '{other}', 'only-elsewhere@lookup.test'), (gen_random_uuid(), '{other}', 'person17@lookup.test');
+                INSERT INTO customer_contacts (id, organization_id, customer_id, email, name)
+                  SELECT gen_random_uuid(), c.organization_id, c.id, 'Contact.' || c.email, 'c' FROM customers c WHERE c.organization_id = '{org}';
+                ANALYZE customers, customer_contacts;
+                """, owner) { CommandTimeout = 300 }.ExecuteNonQueryAsync();
+            wanted = (Guid)(await new NpgsqlCommand($"SELECT id FROM customers WHERE organization_id = '{org}' AND email = 'person17@lookup.test'", owner).ExecuteScalarAsync())!;
+            contact = (Guid)(await new NpgsqlCommand($"SELECT id FROM customer_contacts WHERE organization_id = '{org}' AND email = 'Contact.person17@lookup.test'", owner).ExecuteScalarAsync())!;
+        }
+
+        await using var conn = await app.AppRoleAsync();
+        // No organization set: nothing, not every tenant's match.
+        ((long)(await new NpgsqlCommand("SELECT count(*) FROM clientele_ids_by_email('customers', 'person17@lookup.test')", conn).ExecuteScalarAsync())!).ShouldBe(0);
+        await using var tx = await conn.BeginTransactionAsync();
+        await new NpgsqlCommand($"SELECT set_config('clientele.organization_id', '{org}', true)", conn, tx).ExecuteScalarAsync();
+        async Task<List<Guid>> Ids(string table, string email)
+        {
+            var ids = new List<Guid>();
+            await using var r = await new NpgsqlCommand($"SELECT * FROM clientele_ids_by_email('{table}', '{email}')", conn, tx).ExecuteReaderAsync();
+            while (await r.ReadAsync()) ids.Add(r.GetGuid(0));
+            return ids;
+        }
+        (await Ids("customers", "PERSON17@Lookup.Test")).ShouldBe([wanted]);
+        (await Ids("customer_contacts", "contact.person17@lookup.test")).ShouldBe([contact]);
+        (await Ids("customers", "only-elsewhere@lookup.test")).ShouldBeEmpty();
+        var refused = await Should.ThrowAsync<PostgresException>(() => new NpgsqlCommand("SELECT * FROM clientele_ids_by_email('api_keys', 'x@y.z')", conn, tx).ExecuteScalarAsync());
+        refused.SqlState.ShouldBe("22023");
+        await tx.RollbackAsync();
+
+        await using var tx2 = await conn.BeginTransactionAsync();
+        await new NpgsqlCommand($"SELECT set_config('clientele.organization_id', '{org}', true)", conn, tx2).ExecuteScalarAsync();
+        async Task<long> Buffers(string where)
+        {
+            var plan = (string)(await new NpgsqlCommand($"EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) SELECT id FROM customers WHERE {where}", conn, tx2).ExecuteScalarAsync())!;
+            var top = System.Text.Json.Nodes.JsonNode.Parse(plan)![0]!["Plan"]!;
+            return top["Shared Hit Blocks"]!.GetValue<long>() + top["Shared Read Blocks"]!.GetValue<long>();
+        }
+        var direct = await Buffers($"organization_id = '{org}' AND deleted_at IS NULL AND lower(email) = lower('person17@lookup.test')");
+        var probed = await Buffers($"id IN (SELECT clientele_ids_by_email('customers', 'person17@lookup.test')) AND organization_id = '{org}' AND deleted_at IS NULL");
+        probed.ShouldBeLessThan(30, $"the lookup read {probed} buffers for one of 4,000 customers");
+        direct.ShouldBeGreaterThan(probed * 3, $"lower(email) under the policy read {direct} buffers, the probe {probed}");
+    }
+
     private static async Task<string> PlanAsync(NpgsqlConnection conn, string sql) => string.Join("\n", await ReadPlanAsync(conn, "EXPLAIN " + sql));
 
     private static async Task<List<string>> ReadPlanAsync(NpgsqlConnection conn, string sql)

@@ -124,13 +124,14 @@ public static class ConversationInbox
         var customerEmail = email ?? PlaceholderEmail(platform, handle);
         // One index probe per branch (issue 16): with the phone and the email in one OR the contacts were
         // filtered by organization alone, a read that grew with the organization's contacts (139 buffers a message
-        // at 2,000 contacts). A NULL phone matches nothing.
+        // at 2,000 contacts). A NULL phone matches nothing. The email branches go through clientele_ids_by_email
+        // (migration 0132): under row security lower(email) cannot use its index.
         await using (var find = await s.CommandAsync("""
-            SELECT id FROM customers WHERE organization_id = $1 AND deleted_at IS NULL AND lower(email) = lower($2)
+            SELECT id FROM customers WHERE id IN (SELECT clientele_ids_by_email('customers', $2)) AND organization_id = $1 AND deleted_at IS NULL
             UNION ALL
             SELECT customer_id FROM customer_contacts WHERE organization_id = $1 AND deleted_at IS NULL AND phone = $3::text
             UNION ALL
-            SELECT customer_id FROM customer_contacts WHERE organization_id = $1 AND deleted_at IS NULL AND lower(email) = lower($2)
+            SELECT customer_id FROM customer_contacts WHERE id IN (SELECT clientele_ids_by_email('customer_contacts', $2)) AND organization_id = $1 AND deleted_at IS NULL
             LIMIT 1
             """, ct))
         {

@@ -82,7 +82,7 @@ public static class SlackInteractivityApi
             }
             person = email is null ? null : await s.QueryFirstAsync<(Guid, string, string)?>("""
                 SELECT id, role, coalesce(nullif(name, ''), email) FROM users
-                WHERE organization_id = $1 AND lower(email) = lower($2) AND is_active AND deleted_at IS NULL
+                WHERE id IN (SELECT clientele_ids_by_email('users', $2)) AND organization_id = $1 AND is_active AND deleted_at IS NULL
                 """, [click.OrganizationId, email], r => (r.GetGuid(0), r.GetString(1), r.GetString(2)), ct);
             await s.CommitAsync(ct);
         }

@@ -296,8 +296,8 @@ public sealed class ImportRunner(TenantSessions sessions, ResourceStore store, R
                 [s.OrganizationId, Text("name"), Text("website")], r => (Guid?)r.GetGuid(0), ct),
             "solutions" => await s.QueryFirstAsync($"SELECT id FROM solutions WHERE organization_id = $1 AND lower(name) = lower($2){live} ORDER BY created_at LIMIT 1",
                 [s.OrganizationId, Text("name")], r => (Guid?)r.GetGuid(0), ct),
-            var t => await s.QueryFirstAsync($"SELECT id FROM {ResourceColumn.Quote(t)} WHERE organization_id = $1 AND lower(email) = lower($2){live} ORDER BY created_at LIMIT 1",
-                [s.OrganizationId, Text("email")], r => (Guid?)r.GetGuid(0), ct),
+            var t => await s.QueryFirstAsync($"SELECT id FROM {ResourceColumn.Quote(t)} WHERE id IN (SELECT clientele_ids_by_email($3, $2)) AND organization_id = $1{live} ORDER BY created_at LIMIT 1",
+                [s.OrganizationId, Text("email"), t], r => (Guid?)r.GetGuid(0), ct),
         };
     }
 

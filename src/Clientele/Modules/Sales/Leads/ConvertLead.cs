@@ -92,16 +92,16 @@ public static class ConvertLead
         return new(ActionOutcome.Done, customerId, newDeal, created);
     }
 
-    /// <summary>The live customer whose email, or one of whose contacts' email, is this one (case-insensitive).</summary>
+    /// <summary>The live customer whose email, or one of whose contacts' email, is this one (case-insensitive; by index through clientele_ids_by_email).</summary>
     private static async Task<Guid?> FindCustomerAsync(TenantSession s, string email, CancellationToken ct)
     {
         var found = await s.QueryFirstAsync<Guid?>("""
             SELECT id FROM (
-              SELECT c.id, 0 AS rank FROM customers c WHERE c.organization_id = $1 AND lower(c.email) = lower($2) AND c.deleted_at IS NULL
+              SELECT c.id, 0 AS rank FROM customers c WHERE c.id IN (SELECT clientele_ids_by_email('customers', $2)) AND c.organization_id = $1 AND c.deleted_at IS NULL
               UNION ALL
               SELECT cc.customer_id, 1 FROM customer_contacts cc
               JOIN customers c ON c.organization_id = cc.organization_id AND c.id = cc.customer_id AND c.deleted_at IS NULL
-              WHERE cc.organization_id = $1 AND lower(cc.email) = lower($2) AND cc.deleted_at IS NULL
+              WHERE cc.id IN (SELECT clientele_ids_by_email('customer_contacts', $2)) AND cc.organization_id = $1 AND cc.deleted_at IS NULL
             ) m ORDER BY rank, id LIMIT 1
             """, [s.OrganizationId, email], r => r.GetGuid(0), ct);
         return found;

@@ -27,7 +27,7 @@ public static class LeadIntake
             await s.ExecuteAsync("SELECT pg_advisory_xact_lock(hashtextextended('lead-email:' || $1::text || ':' || lower($2), 0))", [s.OrganizationId, email], ct);
             var existing = await s.QueryFirstAsync<string?>("""
                 SELECT (to_jsonb(l) - 'organization_id')::text FROM leads l
-                WHERE organization_id = $1 AND lower(email) = lower($2) AND deleted_at IS NULL ORDER BY created_at, id LIMIT 1
+                WHERE id IN (SELECT clientele_ids_by_email('leads', $2)) AND organization_id = $1 AND deleted_at IS NULL ORDER BY created_at, id LIMIT 1
                 """, [s.OrganizationId, email], r => r.GetString(0), ct);
             if (existing is not null)
             {

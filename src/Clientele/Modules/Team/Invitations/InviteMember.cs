@@ -31,7 +31,7 @@ public static class InviteMember
 
         await s.BeginAsync(ct);
         await RefuseExistingAccountAsync(s, email!, ct);
-        if (await s.ScalarAsync<Guid?>("SELECT id FROM team_invitations WHERE organization_id = $1 AND lower(email) = lower($2) AND status = 'pending'",
+        if (await s.ScalarAsync<Guid?>("SELECT id FROM team_invitations WHERE id IN (SELECT clientele_ids_by_email('team_invitations', $2)) AND organization_id = $1 AND status = 'pending'",
                 [s.OrganizationId, email], ct) is not null)
             throw ProblemException.Conflict($"{email} already has a pending invitation: resend or revoke it.",
                 new Dictionary<string, string[]> { ["email"] = ["already has a pending invitation"] });
