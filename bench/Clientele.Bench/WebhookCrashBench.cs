@@ -98,7 +98,7 @@ public static class WebhookCrashBench
         await server.WaitForExitAsync();
     }
 
-    private static async Task<Process> StartServerAsync(int port, Dictionary<string, string> env)
+    internal static async Task<Process> StartServerAsync(int port, Dictionary<string, string> env)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "Clientele.dll");
         var psi = new ProcessStartInfo("dotnet", [dll, "--urls", $"http://127.0.0.1:{port}"]) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
@@ -138,7 +138,7 @@ public static class WebhookCrashBench
         return new Graph(app, app.Urls.First());
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var l = new TcpListener(IPAddress.Loopback, 0);
         l.Start();
