@@ -69,35 +69,10 @@ internal static class PipelineNodeProcesses
 
     private static async Task<double> RoundAsync(BenchDatabase db, PipelineBench.FakeGraph graph, List<(Process Process, HttpClient Http, string Cgroup)> nodes, int messages, string tag, bool quiet)
     {
-        var sentBefore = graph.Sent;
         var nodeCpu0 = NodeCpu(nodes);
         var pgCpu0 = db.PostgresCpu();
-        var next = -1;
         var clock = Stopwatch.StartNew();
-        var senders = Enumerable.Range(0, 32).Select(_ => Task.Run(async () =>
-        {
-            int i;
-            while ((i = Interlocked.Increment(ref next)) < messages)
-            {
-                var body = WebhookPayloads.Text(PipelineBench.MetaId, PipelineBench.Phone(tag, i), $"wamid.pipe.{tag}.{i}");
-                while (true) // Meta redelivers until it gets a 200
-                {
-                    try
-                    {
-                        using var req = WebhookPayloads.Request("/webhooks/whatsapp", body);
-                        using var res = await nodes[i % nodes.Count].Http.SendAsync(req);
-                        if (res.IsSuccessStatusCode) break;
-                    }
-                    catch (Exception e) when (e is HttpRequestException or TaskCanceledException) { }
-                    await Task.Delay(100);
-                }
-            }
-        })).ToArray();
-        await Task.WhenAll(senders);
-        var deadline = clock.Elapsed + TimeSpan.FromMinutes(10);
-        while (graph.Sent - sentBefore < messages && clock.Elapsed < deadline) await Task.Delay(20);
-        var done = graph.LastSendAt(clock);
-        var sent = graph.Sent - sentBefore;
+        var (_, done, sent) = await PipelineBench.SendBurstAsync(graph, nodes.Select(n => n.Http).ToArray(), messages, tag, clock);
         var rate = sent / done.TotalSeconds;
         if (quiet) return rate;
         var nodeCpu = NodeCpu(nodes) - nodeCpu0;
