@@ -26,7 +26,13 @@ public static class RiskSignalWriter
         return rows.GroupBy(o => o.CustomerId).ToDictionary(g => g.Key, g => g.ToList());
     }
 
-    /// <summary>Adds the statements and events for one customer to the caller's batch.</summary>
+    /// <summary>
+    /// Adds the statements and events for one customer to the caller's batch. The updates name the
+    /// customer as well as the id: before risk_signals has statistics, the generic plan of "organization
+    /// and id" took a partial index on the organization alone and read every open signal of it for each
+    /// update (bench health 20,000, next night: 5,000 buffers a call); with the customer every index it
+    /// can choose is a narrow probe.
+    /// </summary>
     public static Changes Plan(TenantSession s, Guid customerId, IReadOnlyList<DetectedSignal> detected, IReadOnlyList<OpenSignal> open, DateTime now,
         List<NpgsqlBatchCommand> batch, List<DomainEventInput> events)
     {
@@ -58,8 +64,8 @@ public static class RiskSignalWriter
             {
                 batch.Add(SqlArg.Batch("""
                     UPDATE risk_signals SET severity = $3, description = $4, metadata = coalesce(metadata, '{}'::jsonb) || $5
-                    WHERE organization_id = $1 AND id = $2 AND resolved_at IS NULL
-                    """, s.OrganizationId, existing.Id, d.Severity, d.Description, d.Metadata.DeepClone()));
+                    WHERE organization_id = $1 AND customer_id = $6 AND id = $2 AND resolved_at IS NULL
+                    """, s.OrganizationId, existing.Id, d.Severity, d.Description, d.Metadata.DeepClone(), customerId));
             }
         }
         foreach (var o in open.Where(o => o.AutoDetected && RiskDetectors.Types.Contains(o.Type) && detected.All(d => d.Type != o.Type)))
@@ -67,8 +73,8 @@ public static class RiskSignalWriter
             var note = $"Auto-resolved on {now:yyyy-MM-dd HH:mm} UTC: the condition no longer holds.";
             batch.Add(SqlArg.Batch("""
                 UPDATE risk_signals SET resolved_at = greatest($3, detected_at), resolution_notes = $4
-                WHERE organization_id = $1 AND id = $2 AND resolved_at IS NULL
-                """, s.OrganizationId, o.Id, now, note));
+                WHERE organization_id = $1 AND customer_id = $5 AND id = $2 AND resolved_at IS NULL
+                """, s.OrganizationId, o.Id, now, note, customerId));
             events.Add(new DomainEventInput("risk_signal.resolved", "risk_signals", o.Id,
                 new JsonObject { ["id"] = o.Id, ["customer_id"] = customerId, ["signal_type"] = o.Type, ["resolution_notes"] = note, ["auto_detected"] = true }));
             resolved.Add(o.Type);
