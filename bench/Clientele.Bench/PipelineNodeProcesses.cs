@@ -17,6 +17,8 @@ internal static class PipelineNodeProcesses
 {
     private const string CgroupRoot = "/sys/fs/cgroup/cpu";
 
+    private sealed record NodeProcess(Process Process, HttpClient Http, string Cgroup);
+
     public static async Task RunAsync(BenchDatabase db, PipelineBench.FakeGraph graph, int messages)
     {
         var cpu = double.TryParse(Environment.GetEnvironmentVariable("PIPELINE_NODE_CPU"), NumberStyles.Float, CultureInfo.InvariantCulture, out var c) && c > 0 ? c : 0.15;
@@ -32,7 +34,7 @@ internal static class PipelineNodeProcesses
             ["Meta__MessagesPerSecondPerNumber"] = "100000", ["Credits__TrialGrant"] = "10000000",
             ["Logging__Json"] = "false", ["Logging__LogLevel__Default"] = "Warning",
         };
-        var nodes = new List<(Process Process, HttpClient Http, string Cgroup)>();
+        var nodes = new List<NodeProcess>();
         try
         {
             async Task AddNodeAsync()
@@ -45,15 +47,15 @@ internal static class PipelineNodeProcesses
                 await File.WriteAllTextAsync(Path.Combine(cgroup, "cpu.cfs_quota_us"), ((int)(cpu * 100000)).ToString(CultureInfo.InvariantCulture));
                 await File.WriteAllTextAsync(Path.Combine(cgroup, "cgroup.procs"), process.Id.ToString(CultureInfo.InvariantCulture));
                 var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(60) };
-                nodes.Add((process, http, cgroup));
+                nodes.Add(new NodeProcess(process, http, cgroup));
             }
 
             await AddNodeAsync();
             await RoundAsync(db, graph, nodes, 600, "p", quiet: true); // warm-up under the quota (the JIT's tier-up)
-            var one = await RoundAsync(db, graph, nodes, messages, "q", quiet: false);
+            var one = await RoundAsync(db, graph, nodes, messages, "q", quiet: false, cpu);
             await AddNodeAsync();
             await RoundAsync(db, graph, nodes, 600, "r", quiet: true);
-            var two = await RoundAsync(db, graph, nodes, messages, "s", quiet: false);
+            var two = await RoundAsync(db, graph, nodes, messages, "s", quiet: false, cpu);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  2 node processes / 1: {two / one:0.00}x"));
         }
         finally
@@ -67,7 +69,7 @@ internal static class PipelineNodeProcesses
         }
     }
 
-    private static async Task<double> RoundAsync(BenchDatabase db, PipelineBench.FakeGraph graph, List<(Process Process, HttpClient Http, string Cgroup)> nodes, int messages, string tag, bool quiet)
+    private static async Task<double> RoundAsync(BenchDatabase db, PipelineBench.FakeGraph graph, List<NodeProcess> nodes, int messages, string tag, bool quiet, double cpu = 0)
     {
         var nodeCpu0 = NodeCpu(nodes);
         var pgCpu0 = db.PostgresCpu();
@@ -78,17 +80,14 @@ internal static class PipelineNodeProcesses
         var nodeCpu = NodeCpu(nodes) - nodeCpu0;
         var pgCpu = db.PostgresCpu() - pgCpu0;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  {nodes.Count} node process{(nodes.Count > 1 ? "es" : "  ")}: {sent}/{messages} replies sent in {done.TotalSeconds:0.0} s = {rate:0.0} messages/s; CPU per message: nodes {nodeCpu.TotalMilliseconds / Math.Max(1, sent):0.0} ms, PostgreSQL {pgCpu.TotalMilliseconds / Math.Max(1, sent):0.0} ms; node CPU used {nodeCpu.TotalSeconds / done.TotalSeconds:0.00} of {nodes.Count * Quota(nodes):0.00} cores allowed"));
+            $"  {nodes.Count} node process{(nodes.Count > 1 ? "es" : "  ")}: {sent}/{messages} replies sent in {done.TotalSeconds:0.0} s = {rate:0.0} messages/s; CPU per message: nodes {nodeCpu.TotalMilliseconds / Math.Max(1, sent):0.0} ms, PostgreSQL {pgCpu.TotalMilliseconds / Math.Max(1, sent):0.0} ms; node CPU used {nodeCpu.TotalSeconds / done.TotalSeconds:0.00} of {nodes.Count * cpu:0.00} cores allowed"));
         return rate;
     }
 
-    private static TimeSpan NodeCpu(List<(Process Process, HttpClient Http, string Cgroup)> nodes)
+    private static TimeSpan NodeCpu(List<NodeProcess> nodes)
     {
         var total = TimeSpan.Zero;
         foreach (var n in nodes) { n.Process.Refresh(); total += n.Process.TotalProcessorTime; }
         return total;
     }
-
-    private static double Quota(List<(Process Process, HttpClient Http, string Cgroup)> nodes) =>
-        int.Parse(File.ReadAllText(Path.Combine(nodes[0].Cgroup, "cpu.cfs_quota_us")).Trim(), CultureInfo.InvariantCulture) / 100000.0;
 }
